@@ -1,0 +1,1 @@
+"""Cohort aggregation: raw household JSONL -> validated cohort Parquet and dashboard views."""
