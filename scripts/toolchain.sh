@@ -48,7 +48,9 @@ if py=$(host_python); then
     pip_install "$repo/.venv/bin/python"
     rm -f "$repo"/.venv/.nft-*; touch "$stamp"
   fi
-  if ! command -v chromium >/dev/null 2>&1; then
+  if [ -n "${NFT_CHROMIUM:-}" ] && [ -x "$NFT_CHROMIUM" ]; then
+    say "using the browser at $NFT_CHROMIUM"
+  elif ! command -v chromium >/dev/null 2>&1; then
     say "installing Debian's chromium"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
