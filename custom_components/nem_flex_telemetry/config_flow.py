@@ -1,0 +1,482 @@
+"""Config, options and reconfigure flows.
+
+Config flow: ``user`` (one household per Home Assistant; HAEO must be present) -> ``github``
+(the GitHub device-flow steps slot in here; for now it passes straight on) -> ``household``
+(region, postcode prefix, upload target) -> ``mapping`` (discovered HAEO entities, editable)
+-> ``asset`` (once per proposed asset) -> ``consent`` (the exact record, CC-BY-4.0).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any, Final
+
+import probatio as vol
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.core import callback
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    EntitySelector,
+    EntitySelectorConfig,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+)
+from homeassistant.util import dt as dt_util
+
+from .builder import Identity
+from .const import (
+    ASSET_BIDIRECTIONAL,
+    ASSET_CAPACITY_KWH,
+    ASSET_CHARGING,
+    ASSET_DEPARTURE_TARGET,
+    ASSET_DEPARTURE_TIME,
+    ASSET_DUAL,
+    ASSET_ID,
+    ASSET_INCLUDE,
+    ASSET_KIND,
+    ASSET_MAX_CHARGE_KW,
+    ASSET_MAX_DISCHARGE_KW,
+    ASSET_NAME,
+    ASSET_PLUG,
+    ASSET_POWER,
+    ASSET_POWER_SIGN,
+    ASSET_SOC,
+    CONF_ASSETS,
+    CONF_BRANCH,
+    CONF_CONSENT_TIME,
+    CONF_HOUSEHOLD_ID,
+    CONF_LICENCE,
+    CONF_MAPPING,
+    CONF_PAUSED,
+    CONF_POSTCODE_PREFIX,
+    CONF_REGION,
+    CONF_REPOSITORY,
+    DEFAULT_BRANCH,
+    DEFAULT_REPOSITORY,
+    DOMAIN,
+    KIND_BATTERY,
+    KIND_EV,
+    LICENCE,
+    MAP_DEFERRABLE_POWER,
+    MAP_ENERGY_DUAL,
+    MAP_EXPORT_ENVELOPE_DUAL,
+    MAP_EXPORT_LIMIT,
+    MAP_EXPORT_LIMIT_KW,
+    MAP_EXPORT_PRICE,
+    MAP_GRID_POWER,
+    MAP_IMPORT_ENVELOPE_DUAL,
+    MAP_IMPORT_LIMIT,
+    MAP_IMPORT_LIMIT_KW,
+    MAP_IMPORT_PRICE,
+    MAP_LOAD_FORECAST_DUAL,
+    MAP_LOAD_POWERS,
+    MAP_OPTIMIZER_STATUS,
+    MAP_SOLAR_FORECAST_DUAL,
+    MAP_SOLAR_POWERS,
+    SIGN_CHARGE_POSITIVE,
+    SIGN_DISCHARGE_POSITIVE,
+)
+from .discovery import asset_candidates, default_mapping, discover, without_ev_loads
+from .record import ASSET_ID_PATTERN, POSTCODE_PREFIX_PATTERN, REGIONS
+from .sampler import preview
+
+REPOSITORY_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
+BRANCH_PATTERN: Final = re.compile(r"[A-Za-z0-9._/-]{1,100}")
+CONF_AGREE: Final = "agree"
+
+_SENSOR = EntitySelector(EntitySelectorConfig(domain=["sensor", "number", "input_number"]))
+_SENSORS = EntitySelector(EntitySelectorConfig(domain=["sensor"], multiple=True))
+_BINARY = EntitySelector(EntitySelectorConfig(domain=["binary_sensor", "input_boolean", "switch"]))
+_TIME = EntitySelector(EntitySelectorConfig(domain=["sensor", "input_datetime"]))
+_STATUS = EntitySelector(EntitySelectorConfig(domain=["sensor"]))
+
+
+def _kw(maximum: float = 200) -> NumberSelector:
+    return NumberSelector(
+        NumberSelectorConfig(min=0, max=maximum, step=0.1, unit_of_measurement="kW", mode=NumberSelectorMode.BOX)
+    )
+
+
+_KWH = NumberSelector(
+    NumberSelectorConfig(min=0.1, max=500, step=0.1, unit_of_measurement="kWh", mode=NumberSelectorMode.BOX)
+)
+
+# Mapping form: key -> (required, selector)
+MAPPING_FIELDS: Final[dict[str, tuple[bool, Any]]] = {
+    MAP_GRID_POWER: (True, _SENSOR),
+    MAP_SOLAR_POWERS: (False, _SENSORS),
+    MAP_LOAD_POWERS: (False, _SENSORS),
+    MAP_DEFERRABLE_POWER: (False, _SENSOR),
+    MAP_IMPORT_PRICE: (True, _SENSOR),
+    MAP_EXPORT_PRICE: (True, _SENSOR),
+    MAP_IMPORT_LIMIT: (False, _SENSOR),
+    MAP_IMPORT_LIMIT_KW: (False, _kw()),
+    MAP_EXPORT_LIMIT: (False, _SENSOR),
+    MAP_EXPORT_LIMIT_KW: (False, _kw()),
+    MAP_ENERGY_DUAL: (False, _SENSOR),
+    MAP_LOAD_FORECAST_DUAL: (False, _SENSOR),
+    MAP_SOLAR_FORECAST_DUAL: (False, _SENSOR),
+    MAP_IMPORT_ENVELOPE_DUAL: (False, _SENSOR),
+    MAP_EXPORT_ENVELOPE_DUAL: (False, _SENSOR),
+    MAP_OPTIMIZER_STATUS: (False, _STATUS),
+}
+ASSET_FORM_FIELDS: Final[dict[str, tuple[bool, Any]]] = {
+    ASSET_INCLUDE: (True, BooleanSelector()),
+    ASSET_ID: (True, TextSelector()),
+    ASSET_KIND: (
+        True,
+        SelectSelector(
+            SelectSelectorConfig(options=[KIND_BATTERY, KIND_EV], translation_key="kind", mode=SelectSelectorMode.LIST)
+        ),
+    ),
+    ASSET_CAPACITY_KWH: (False, _KWH),
+    ASSET_BIDIRECTIONAL: (True, BooleanSelector()),
+    ASSET_MAX_CHARGE_KW: (False, _kw()),
+    ASSET_MAX_DISCHARGE_KW: (False, _kw()),
+    ASSET_POWER: (True, _SENSOR),
+    ASSET_SOC: (False, _SENSOR),
+    ASSET_DUAL: (False, _SENSOR),
+    ASSET_PLUG: (False, _BINARY),
+    ASSET_CHARGING: (False, _BINARY),
+    ASSET_DEPARTURE_TARGET: (False, _SENSOR),
+    ASSET_DEPARTURE_TIME: (False, _TIME),
+}
+
+
+def _schema(fields: Mapping[str, tuple[bool, Any]]) -> vol.Schema:
+    return vol.Schema(
+        {(vol.Required if required else vol.Optional)(key): sel for key, (required, sel) in fields.items()}
+    )
+
+
+def candidates_text(sweep: Mapping[str, list[str]]) -> str:
+    """The global sweep's candidates outside HAEO, for the form description."""
+    lines = [f"{kind}: {', '.join(ids[:8])}" for kind, ids in sweep.items() if ids]
+    return "; ".join(lines) if lines else "-"
+
+
+def household_schema() -> vol.Schema:
+    """Region, postcode prefix and upload target."""
+    return vol.Schema(
+        {
+            vol.Required(CONF_REGION): SelectSelector(
+                SelectSelectorConfig(options=list(REGIONS), translation_key="region", mode=SelectSelectorMode.DROPDOWN)
+            ),
+            vol.Required(CONF_POSTCODE_PREFIX): TextSelector(),
+            vol.Required(CONF_REPOSITORY, default=DEFAULT_REPOSITORY): TextSelector(),
+            vol.Required(CONF_BRANCH, default=DEFAULT_BRANCH): TextSelector(),
+        }
+    )
+
+
+def validate_household(user_input: Mapping[str, Any]) -> dict[str, str]:
+    """Errors per field for the household step."""
+    errors: dict[str, str] = {}
+    if CONF_POSTCODE_PREFIX in user_input and not POSTCODE_PREFIX_PATTERN.fullmatch(user_input[CONF_POSTCODE_PREFIX]):
+        errors[CONF_POSTCODE_PREFIX] = "invalid_postcode_prefix"
+    if CONF_REPOSITORY in user_input and not REPOSITORY_PATTERN.fullmatch(user_input[CONF_REPOSITORY]):
+        errors[CONF_REPOSITORY] = "invalid_repository"
+    if CONF_BRANCH in user_input and not BRANCH_PATTERN.fullmatch(user_input[CONF_BRANCH]):
+        errors[CONF_BRANCH] = "invalid_branch"
+    return errors
+
+
+def validate_mapping(user_input: Mapping[str, Any]) -> dict[str, str]:
+    """Each envelope limit needs an entity or a declared value (never a default)."""
+    errors: dict[str, str] = {}
+    if not user_input.get(MAP_IMPORT_LIMIT) and user_input.get(MAP_IMPORT_LIMIT_KW) is None:
+        errors[MAP_IMPORT_LIMIT_KW] = "limit_required"
+    if not user_input.get(MAP_EXPORT_LIMIT) and user_input.get(MAP_EXPORT_LIMIT_KW) is None:
+        errors[MAP_EXPORT_LIMIT_KW] = "limit_required"
+    return errors
+
+
+def validate_asset(user_input: Mapping[str, Any], taken: set[str]) -> dict[str, str]:
+    """Errors per field for one asset (only when it is included)."""
+    if not user_input[ASSET_INCLUDE]:
+        return {}
+    errors: dict[str, str] = {}
+    if not ASSET_ID_PATTERN.fullmatch(user_input[ASSET_ID]):
+        errors[ASSET_ID] = "invalid_asset_id"
+    elif user_input[ASSET_ID] in taken:
+        errors[ASSET_ID] = "duplicate_asset_id"
+    for key in (ASSET_CAPACITY_KWH, ASSET_MAX_CHARGE_KW, ASSET_SOC):
+        if user_input.get(key) in (None, ""):
+            errors[key] = "required"
+    if user_input[ASSET_BIDIRECTIONAL] and user_input.get(ASSET_MAX_DISCHARGE_KW) is None:
+        errors[ASSET_MAX_DISCHARGE_KW] = "required"
+    return errors
+
+
+def asset_from_input(candidate: Mapping[str, Any], user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored asset: the form's values plus what discovery knew (name, power sign)."""
+    asset = {key: value for key, value in user_input.items() if key != ASSET_INCLUDE and value not in (None, "")}
+    asset[ASSET_NAME] = candidate.get(ASSET_NAME, asset[ASSET_ID])
+    asset[ASSET_POWER_SIGN] = candidate.get(
+        ASSET_POWER_SIGN, SIGN_DISCHARGE_POSITIVE if asset[ASSET_KIND] == KIND_BATTERY else SIGN_CHARGE_POSITIVE
+    )
+    return asset
+
+
+class AssetSteps:
+    """Walks the proposed assets one form at a time (shared by the config and options flows)."""
+
+    def __init__(self, candidates: list[dict[str, Any]]) -> None:
+        self.candidates = candidates
+        self.index = 0
+        self.assets: list[dict[str, Any]] = []
+
+    @property
+    def done(self) -> bool:
+        """True when every candidate has been answered."""
+        return self.index >= len(self.candidates)
+
+    def form_schema(self, flow: ConfigFlow | OptionsFlowWithReload) -> vol.Schema:
+        """The form for the current candidate, pre-filled."""
+        candidate = self.candidates[self.index]
+        suggested = {ASSET_INCLUDE: candidate.get(ASSET_INCLUDE, candidate.get(ASSET_KIND) == KIND_BATTERY)}
+        suggested |= candidate
+        return flow.add_suggested_values_to_schema(_schema(ASSET_FORM_FIELDS), suggested)
+
+    def placeholders(self) -> dict[str, str]:
+        """Which element the form is about."""
+        candidate = self.candidates[self.index]
+        return {
+            "name": str(candidate.get(ASSET_NAME, candidate.get(ASSET_ID, ""))),
+            "number": str(self.index + 1),
+            "total": str(len(self.candidates)),
+        }
+
+    def answer(self, user_input: Mapping[str, Any]) -> dict[str, str]:
+        """Take the answer for the current candidate; errors keep it current."""
+        errors = validate_asset(user_input, {asset[ASSET_ID] for asset in self.assets})
+        if errors:
+            return errors
+        if user_input[ASSET_INCLUDE]:
+            self.assets.append(asset_from_input(self.candidates[self.index], user_input))
+        self.index += 1
+        return {}
+
+
+class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up one household."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        self._household_id = str(uuid.uuid4())
+        self._household: dict[str, Any] = {}
+        self._mapping: dict[str, Any] = {}
+        self._asset_steps = AssetSteps([])
+        self._candidates = "-"
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: Any) -> NemFlexOptionsFlow:
+        """Change mapping, assets and publishing later."""
+        return NemFlexOptionsFlow()
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Start: one household per Home Assistant, and HAEO must be there."""
+        if self._async_current_entries():
+            return self.async_abort(reason="single_instance_allowed")
+        discovery = discover(self.hass)
+        if not discovery.found:
+            return self.async_abort(reason="haeo_not_found")
+        self._mapping = default_mapping(discovery)
+        self._asset_steps = AssetSteps(asset_candidates(discovery))
+        self._candidates = candidates_text(discovery.sweep)
+        return await self.async_step_github()
+
+    async def async_step_github(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The GitHub device-flow sign-in slots in here (added by the transport); passes on for now."""
+        return await self.async_step_household()
+
+    async def async_step_household(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Region, postcode prefix and where records are uploaded."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = validate_household(user_input)
+            if not errors:
+                self._household = user_input
+                await self.async_set_unique_id(self._household_id)
+                return await self.async_step_mapping()
+        schema = self.add_suggested_values_to_schema(household_schema(), user_input or {})
+        return self.async_show_form(step_id="household", data_schema=schema, errors=errors)
+
+    async def async_step_mapping(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Confirm or edit the discovered mapping."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = validate_mapping(user_input)
+            self._mapping = dict(user_input)
+            if not errors:
+                return await self.async_step_asset()
+        schema = self.add_suggested_values_to_schema(_schema(MAPPING_FIELDS), self._mapping)
+        return self.async_show_form(
+            step_id="mapping",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders={"candidates": self._candidates},
+        )
+
+    async def async_step_asset(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """One form per proposed battery or EV."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = self._asset_steps.answer(user_input)
+        if self._asset_steps.done:
+            return await self.async_step_consent()
+        return self.async_show_form(
+            step_id="asset",
+            data_schema=self._asset_steps.form_schema(self),
+            errors=errors,
+            description_placeholders=self._asset_steps.placeholders() | {"candidates": self._candidates},
+        )
+
+    async def async_step_consent(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show the exact record that would be published now; publish only after agreement."""
+        mapping = without_ev_loads(self._mapping, self._asset_steps.assets)
+        identity = Identity(self._household[CONF_REGION], self._household[CONF_POSTCODE_PREFIX])
+        line, reason = preview(self.hass, identity, mapping, self._asset_steps.assets)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if line is None:
+                errors["base"] = "preview_failed"
+            elif not user_input[CONF_AGREE]:
+                errors[CONF_AGREE] = "consent_required"
+            else:
+                return self.async_create_entry(
+                    title="NEM Flex Telemetry",
+                    data={
+                        CONF_HOUSEHOLD_ID: self._household_id,
+                        CONF_REGION: self._household[CONF_REGION],
+                        CONF_POSTCODE_PREFIX: self._household[CONF_POSTCODE_PREFIX],
+                        CONF_LICENCE: LICENCE,
+                        CONF_CONSENT_TIME: dt_util.utcnow().isoformat(),
+                    },
+                    options={
+                        CONF_MAPPING: mapping,
+                        CONF_ASSETS: self._asset_steps.assets,
+                        CONF_REPOSITORY: self._household[CONF_REPOSITORY],
+                        CONF_BRANCH: self._household[CONF_BRANCH],
+                        CONF_PAUSED: False,
+                    },
+                )
+        return self.async_show_form(
+            step_id="consent",
+            data_schema=vol.Schema({vol.Required(CONF_AGREE, default=False): BooleanSelector()}),
+            errors=errors,
+            description_placeholders={
+                "record": line if line is not None else "-",
+                "reason": reason or "-",
+                "licence": LICENCE,
+            },
+        )
+
+    async def async_step_reconfigure(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Change region or postcode prefix (the household id stays)."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = validate_household(user_input)
+            if not errors:
+                return self.async_update_reload_and_abort(entry, data_updates=user_input)
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_REGION): household_schema().schema[CONF_REGION],
+                vol.Required(CONF_POSTCODE_PREFIX): TextSelector(),
+            }
+        )
+        suggested = user_input or {key: entry.data[key] for key in (CONF_REGION, CONF_POSTCODE_PREFIX)}
+        return self.async_show_form(
+            step_id="reconfigure", data_schema=self.add_suggested_values_to_schema(schema, suggested), errors=errors
+        )
+
+
+class NemFlexOptionsFlow(OptionsFlowWithReload):
+    """Re-map entities, edit assets, pause publishing, change the upload target."""
+
+    def __init__(self) -> None:
+        self._asset_steps = AssetSteps([])
+        self._candidates = "-"
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose what to change."""
+        return self.async_show_menu(step_id="init", menu_options=["mapping", "assets", "publishing"])
+
+    def _save(self, **changes: Any) -> ConfigFlowResult:
+        return self.async_create_entry(data={**self.config_entry.options, **changes})
+
+    async def async_step_mapping(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Edit the entity mapping."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = validate_mapping(user_input)
+            if not errors:
+                assets = self.config_entry.options.get(CONF_ASSETS, [])
+                return self._save(**{CONF_MAPPING: without_ev_loads(dict(user_input), assets)})
+        suggested = user_input or self.config_entry.options.get(CONF_MAPPING, {})
+        schema = self.add_suggested_values_to_schema(_schema(MAPPING_FIELDS), suggested)
+        return self.async_show_form(
+            step_id="mapping",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders={"candidates": candidates_text(discover(self.hass).sweep)},
+        )
+
+    async def async_step_assets(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Edit the assets: the current ones first, then HAEO elements not yet used."""
+        current = [{**asset, ASSET_INCLUDE: True} for asset in self.config_entry.options.get(CONF_ASSETS, [])]
+        used = {asset.get(ASSET_POWER) for asset in current}
+        discovery = discover(self.hass)
+        new = [c for c in asset_candidates(discovery) if c.get(ASSET_POWER) not in used]
+        self._asset_steps = AssetSteps(current + [{**c, ASSET_INCLUDE: False} for c in new])
+        self._candidates = candidates_text(discovery.sweep)
+        return await self.async_step_asset()
+
+    async def async_step_asset(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """One form per asset."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = self._asset_steps.answer(user_input)
+        if self._asset_steps.done:
+            mapping = without_ev_loads(dict(self.config_entry.options.get(CONF_MAPPING, {})), self._asset_steps.assets)
+            return self._save(**{CONF_ASSETS: self._asset_steps.assets, CONF_MAPPING: mapping})
+        return self.async_show_form(
+            step_id="asset",
+            data_schema=self._asset_steps.form_schema(self),
+            errors=errors,
+            description_placeholders=self._asset_steps.placeholders() | {"candidates": self._candidates},
+        )
+
+    async def async_step_publishing(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Pause publishing or change the upload target."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = validate_household(user_input)
+            if not errors:
+                return self._save(**user_input)
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_PAUSED): BooleanSelector(),
+                vol.Required(CONF_REPOSITORY): TextSelector(),
+                vol.Required(CONF_BRANCH): TextSelector(),
+            }
+        )
+        options = self.config_entry.options
+        suggested = user_input or {
+            CONF_PAUSED: options.get(CONF_PAUSED, False),
+            CONF_REPOSITORY: options.get(CONF_REPOSITORY, DEFAULT_REPOSITORY),
+            CONF_BRANCH: options.get(CONF_BRANCH, DEFAULT_BRANCH),
+        }
+        return self.async_show_form(
+            step_id="publishing", data_schema=self.add_suggested_values_to_schema(schema, suggested), errors=errors
+        )

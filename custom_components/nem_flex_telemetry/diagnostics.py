@@ -1,0 +1,35 @@
+"""Diagnostics: configuration and status, with the token and the household id redacted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_HOUSEHOLD_ID
+from .runtime import NemFlexConfigEntry
+
+TO_REDACT = {"token", "access_token", "refresh_token", "device_code", "user_code", CONF_HOUSEHOLD_ID}
+
+
+async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: NemFlexConfigEntry) -> dict[str, Any]:
+    """What support needs to see, without secrets."""
+    status = {
+        key: value.isoformat() if isinstance(value, (date, datetime)) else value
+        for key, value in asdict(entry.runtime_data.sampler.status).items()
+    }
+    status["issues"] = sorted(status["issues"])
+    status["publishing_state"] = entry.runtime_data.sampler.status.publishing_state
+    return {
+        "data": async_redact_data(dict(entry.data), TO_REDACT),
+        "options": async_redact_data(dict(entry.options), TO_REDACT),
+        "status": status,
+        "outbox": {
+            "pending": entry.runtime_data.outbox.pending_count(),
+            "dropped": entry.runtime_data.outbox.dropped,
+            "acked_through": entry.runtime_data.outbox.acked_through,
+        },
+    }

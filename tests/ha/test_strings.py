@@ -1,0 +1,38 @@
+"""Every form field has a label and a data_description; every error and issue is translated."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from custom_components.nem_flex_telemetry import config_flow
+from custom_components.nem_flex_telemetry.const import ISSUE_ENTITY_GONE, ISSUE_HAEO_FAILING, ISSUE_HAEO_NOT_FOUND
+
+PACKAGE = Path(config_flow.__file__).parent
+STRINGS = json.loads((PACKAGE / "strings.json").read_text(encoding="utf-8"))
+
+
+def test_english_translation_is_strings_json() -> None:
+    assert json.loads((PACKAGE / "translations" / "en.json").read_text(encoding="utf-8")) == STRINGS
+
+
+def test_every_field_is_labelled_and_described() -> None:
+    for section in ("config", "options"):
+        for step_id, step in STRINGS[section]["step"].items():
+            if "menu_options" in step:
+                continue
+            assert set(step["data"]) == set(step["data_description"]), (section, step_id)
+    assert set(STRINGS["config"]["step"]["mapping"]["data"]) == set(config_flow.MAPPING_FIELDS)
+    assert set(STRINGS["config"]["step"]["asset"]["data"]) == set(config_flow.ASSET_FORM_FIELDS)
+    assert STRINGS["options"]["step"]["asset"] == STRINGS["config"]["step"]["asset"]
+
+
+def test_every_error_is_translated() -> None:
+    source = (PACKAGE / "config_flow.py").read_text(encoding="utf-8")
+    used = set(re.findall(r'= "([a-z_]+)"\n', source)) - {"agree"}
+    errors = {e for e in used if e.endswith(("_prefix", "_repository", "_branch", "_required", "_id", "_failed"))}
+    errors |= {"required"}
+    assert errors <= set(STRINGS["config"]["error"])
+    assert STRINGS["config"]["error"] == STRINGS["options"]["error"]
+    assert {ISSUE_HAEO_NOT_FOUND, ISSUE_ENTITY_GONE, ISSUE_HAEO_FAILING} == set(STRINGS["issues"])
