@@ -3,7 +3,7 @@ RUN := scripts/run
 PYTEST_CORE := $(RUN) python -m pytest -p no:homeassistant -p no:cacheprovider --ignore=tests/ha
 PYTEST_HA := $(RUN) python -m pytest -p no:cacheprovider tests/ha
 
-.PHONY: setup test lint types test-core test-ha simulate
+.PHONY: setup test lint types test-core test-ha simulate site serve demo demo-sample
 
 setup:  ## Install everything: Python 3.14 env (HA 2026.10, pandas, pyarrow, tools), Chromium, npm packages
 	scripts/toolchain.sh
@@ -26,3 +26,16 @@ test-ha:  ## Home Assistant integration tests (pytest-homeassistant-custom-compo
 
 simulate:  ## Synthetic cohort: make simulate ARGS="--households 50 --days 2 --seed 1 --out /tmp/x"
 	$(RUN) python -m aggregation simulate $(ARGS)
+
+site:  ## Build the deployable dashboard into site/dist (views from site/data, sample from site/demo)
+	@[ -d site/node_modules ] || (cd site && npm ci --no-audit --no-fund)
+	scripts/build_site.sh
+
+serve: site  ## Serve site/dist on http://127.0.0.1:8000/ (PORT=...)
+	$(RUN) python scripts/serve_site.py --port $(or $(PORT),8000)
+
+demo: setup  ## The whole pipeline on a synthetic cohort, served locally: make demo ARGS="--households 60 --days 7"
+	scripts/demo.sh $(ARGS)
+
+demo-sample:  ## Regenerate site/demo/*.json from the generator and the aggregation
+	scripts/make_demo_sample.sh
