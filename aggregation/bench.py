@@ -1,0 +1,129 @@
+"""``python -m aggregation bench``: time a full rebuild, an incremental hour and the naive way.
+
+Prints figures; it is not a test. The naive way is the prior system's: pandas ``read_json``
+per file plus a JSON-Schema validator per record, timed on a subset and compared per record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+HELP = "measure the aggregation against the naive way and print figures"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--households", type=int, default=1000, help="households to simulate (default 1000)")
+    parser.add_argument("--days", type=int, default=7, help="days to simulate (default 7)")
+    parser.add_argument("--naive-households", type=int, default=50, help="households in the naive subset")
+    parser.add_argument("--naive-days", type=int, default=2, help="days in the naive subset")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", type=Path, default=None, help="keep the data here (default: a temp folder)")
+    parser.add_argument("--reuse", action="store_true", help="reuse <workdir>/raw from an earlier run of the same size")
+
+
+def _timed(code: str) -> tuple[float, str]:
+    """Run Python code in a fresh process: wall seconds and its output."""
+    began = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return time.perf_counter() - began, done.stdout.strip()
+
+
+def _build_code(raw: Path, out: Path, full: bool) -> str:
+    return (
+        "from pathlib import Path; from aggregation.build import build; "
+        f"r = build(Path({str(raw)!r}), Path({str(out)!r}) / 'cohort', Path({str(out)!r}) / 'views', full={full}); "
+        "import resource; print(r.files, r.bytes, r.records, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+
+
+def _naive_code(raw: Path, households: int, days: int) -> str:
+    return f"""
+import json, time
+from pathlib import Path
+import pandas as pd, jsonschema
+from custom_components.nem_flex_telemetry import record
+schema = json.loads(record.SCHEMA_FILE.read_text())
+folders = sorted(p for p in Path({str(raw)!r}).iterdir())[:{households}]
+files = [f for folder in folders for f in sorted(folder.glob('*/*/*.jsonl'))[:{days}]]
+began = time.perf_counter(); n = 0; size = 0
+for f in files:
+    size += f.stat().st_size
+    frame = pd.read_json(f, lines=True, dtype=False)
+    for row in frame.to_dict('records'):
+        jsonschema.Draft202012Validator(schema).is_valid(json.loads(json.dumps(row, default=str)))
+        n += 1
+print(n, size, time.perf_counter() - began)
+"""
+
+
+def _line(label: str, seconds: float, records: int, size: int, peak: float) -> str:
+    return (
+        f"{label:<28} {seconds:8.2f} s  {records / seconds:>12,.0f} records/s  {size / 1e6 / seconds:8.1f} MB/s  "
+        f"peak {peak:,.0f} MB"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from aggregation.simulate import simulate
+
+    base = args.workdir or Path(tempfile.mkdtemp(prefix="nft-bench-"))
+    raw, out = base / "raw", base / "out"
+    start = date(2026, 11, 2)
+    shutil.rmtree(out, ignore_errors=True)
+    if not (args.reuse and raw.is_dir()):
+        print(f"simulating {args.households} households x {args.days} days into {raw} ...", flush=True)
+        shutil.rmtree(raw, ignore_errors=True)
+        began = time.perf_counter()
+        simulate(args.households, args.days, args.seed, raw, start)
+        print(f"  simulated in {time.perf_counter() - began:.1f} s", flush=True)
+    # The last day is held back an hour short, so that one new hour can arrive for the incremental run.
+    last_day = start + timedelta(days=args.days - 1)
+    last_files = sorted(raw.glob(f"*/{last_day:%Y/%m/%d}.jsonl"))
+    held: dict[Path, bytes] = {}
+    for path in last_files:
+        data = path.read_bytes()
+        held[path] = data
+        lines = data.splitlines(keepends=True)
+        path.write_bytes(b"".join(lines[:-12]))
+    total = sum(p.stat().st_size for p in raw.glob("*/*/*/*.jsonl"))
+    print(f"raw JSONL: {total / 1e6:,.1f} MB in {len(list(raw.glob('*/*/*/*.jsonl'))):,} files")
+
+    seconds, output = _timed(_build_code(raw, out, True))
+    files, size, records, peak_kb = (int(x) for x in output.split())
+    peak = peak_kb / 1024
+    print(_line("full rebuild", seconds, records, size, peak))
+    for path, data in held.items():
+        path.write_bytes(data)  # the last hour arrives
+    seconds_inc, output = _timed(_build_code(raw, out, False))
+    files, size, records_inc, peak_kb = (int(x) for x in output.split())
+    peak_inc = peak_kb / 1024
+    print(_line("incremental (one new hour)", seconds_inc, records_inc, size, peak_inc) + f"  ({files} files re-read)")
+    _, output = _timed(_naive_code(raw, args.naive_households, args.naive_days))
+    naive_records, naive_size, naive_inner = output.split()
+    naive_rate = int(naive_records) / float(naive_inner)
+    print(
+        f"{'naive (pandas + jsonschema)':<28} {float(naive_inner):8.2f} s  {naive_rate:>12,.0f} records/s  "
+        f"{int(naive_size) / 1e6 / float(naive_inner):8.1f} MB/s  on {naive_records} records "
+        f"({args.naive_households} households x {args.naive_days} days)"
+    )
+    full_rate = records / max(seconds, 1e-9)
+    print(f"per-record speed-up of the full rebuild over the naive way: {full_rate / naive_rate:,.1f}x")
+    sizes = {
+        "cohort parquet": sum(p.stat().st_size for p in (out / "cohort").glob("resolution=*/**/*.parquet")),
+        "intermediates (_state)": sum(p.stat().st_size for p in (out / "cohort" / "_state").rglob("*.parquet")),
+    }
+    household_days = args.households * args.days
+    for name, value in sizes.items():
+        print(f"{name}: {value / 1e6:,.2f} MB ({value / household_days:,.0f} bytes per household-day)")
+    views = {p.name: len(gzip.compress(p.read_bytes())) for p in sorted((out / "views").glob("*.json"))}
+    print("views (bytes gzipped): " + json.dumps(views))
+    return 0

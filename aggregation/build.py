@@ -1,0 +1,211 @@
+"""``python -m aggregation build``: raw JSONL -> cohort Parquet and dashboard views, incrementally.
+
+Only days whose raw files changed (size, mtime and content hash in the state file) are
+re-read; their validated intervals and cells are cached under ``<cohort>/_state/``, the
+Parquet partitions holding them are rewritten, and the views are recomputed from the
+cached cells and the last 28 days of intervals, so a run's cost follows the new data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
+
+from aggregation import clean, cohort, datapackage, layout, publish, quarantine, read, state, store
+from aggregation.state import FileEntry
+from aggregation.views import (
+    assets,
+    common,
+    curtailment,
+    flex,
+    ledger,
+    price_response,
+    quality,
+    shadow,
+    spread,
+    status,
+)
+
+HELP = "validate raw JSONL and build cohort Parquet and dashboard views"
+# Household intervals are kept this long (the views read 28 days); older days keep only their cells
+# and are re-read from raw in full if one of their files changes later.
+RECORDS_KEPT_DAYS = 35
+VIEWS = {
+    "status": status.build,
+    "flex": flex.build,
+    "price_response": price_response.build,
+    "curtailment": curtailment.build,
+    "ledger": ledger.build,
+    "spread": spread.build,
+    "assets": assets.build,
+    "shadow": shadow.build,
+    "quality": quality.build,
+}
+
+
+@dataclass(slots=True)
+class Summary:
+    files: int = 0
+    bytes: int = 0
+    records: int = 0
+    households: int = 0
+    rejected: int = 0
+    days: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        rate = self.bytes / 1e6 / self.seconds if self.seconds else 0.0
+        return (
+            f"build: {self.files:,} files read ({self.bytes / 1e6:,.1f} MB, {rate:,.0f} MB/s), "
+            f"{self.records:,} records, {self.households:,} households, {self.rejected:,} rejected, "
+            f"{self.days} days rebuilt in {self.seconds:.1f} s"
+        )
+
+
+class Progress:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total = max(total, 1)
+        self.done = 0
+        self.enabled = sys.stderr.isatty()
+
+    def advance(self, step: int) -> None:
+        self.done += step
+        if self.enabled:
+            filled = int(30 * self.done / self.total)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} files")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--raw", type=Path, default=Path("data/raw"), help="raw layout root (default: data/raw)")
+    parser.add_argument("--out", type=Path, default=Path("data/cohort"), help="cohort folder (default: data/cohort)")
+    parser.add_argument("--views", type=Path, default=Path("site/data"), help="view JSON folder (default: site/data)")
+    parser.add_argument("--state", type=Path, default=None, help="state file (default: <out>/state.json)")
+    parser.add_argument("--full", action="store_true", help="ignore the state and rebuild everything")
+    parser.add_argument("--demo", action="store_true", help="mark the views as built from synthetic data")
+    parser.add_argument(
+        "--now", type=datetime.fromisoformat, default=None, help="reference time for the future check (UTC ISO)"
+    )
+
+
+def _rebuild_day(
+    raw: Path, out: Path, day: str, files: list[layout.RawFile], changed: set[str], known: state.State, now: datetime
+) -> tuple[pd.DataFrame, dict[str, tuple[clean.FileSummary, str]]]:
+    """The day's intervals: cached rows of unchanged files plus the re-read changed files."""
+    present = {file.household for file in files}
+    cached = store.read_records(out, day)
+    if cached.empty and day in known.days:
+        changed = changed | {file.rel for file in files}  # intermediates pruned: re-read the whole day
+    reread = {file.household for file in files if file.rel in changed}
+    if not cached.empty:
+        cached = cached[cached["household"].isin(present - reread)]
+    parsed = read.read_files(raw, [file for file in files if file.rel in changed])
+    frames = [cached] if not cached.empty else []
+    summaries: dict[str, tuple[clean.FileSummary, str]] = {}
+    fresh, file_summaries = clean.clean_many(parsed, now)
+    for item, summary in zip(parsed, file_summaries, strict=True):
+        summaries[item.file.rel] = (summary, item.digest)
+    if not fresh.empty:
+        frames.append(fresh)
+    if not frames:
+        return pd.DataFrame(), summaries
+    merged = pd.concat(frames, ignore_index=True)
+    return merged.sort_values(["household", "interval_start"], kind="stable").reset_index(drop=True), summaries
+
+
+def _write_outputs(out: Path, views: Path, known: state.State, days: set[str], stamp: str, demo: bool) -> None:
+    """Partitions holding the rebuilt days, the quarantine report, every view and the datapackage."""
+    publish.publish(out, days, known.days)
+    quarantine.write(out / "quarantine.json", known)
+    inputs = common.Inputs(out, known, stamp, demo, known.days)
+    for name, make in VIEWS.items():
+        common.write_json(views / f"{name}.json", make(inputs))
+    datapackage.write(out)
+
+
+def build(
+    raw: Path,
+    out: Path,
+    views: Path,
+    state_path: Path | None = None,
+    *,
+    full: bool = False,
+    demo: bool = False,
+    now: datetime | None = None,
+    generated_at: str | None = None,
+) -> Summary:
+    """Run the build; returns what it did. Never stops on bad input: bad input is quarantined."""
+    began = time.perf_counter()
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    state_path = state_path or out / "state.json"
+    if full:
+        shutil.rmtree(out / store.STATE_DIR, ignore_errors=True)
+        for folder in out.glob("resolution=*"):
+            shutil.rmtree(folder)
+    known = state.State() if full else state.load(state_path)
+    files, rejected_paths = layout.scan(raw)
+    changed, hashes, days = state.changed_files(known, raw, files)
+    by_day: dict[str, list[layout.RawFile]] = defaultdict(list)
+    for file in files:
+        by_day[file.day].append(file)
+    summary = Summary()
+    changed_rels = {file.rel for file in changed}
+    present = {file.rel for file in files}
+    known.files = {rel: entry for rel, entry in known.files.items() if rel in present}
+    progress = Progress(len(changed))
+    all_days = set(known.days)
+    households: set[str] = set()
+    for day in sorted(days):
+        frame, summaries = _rebuild_day(raw, out, day, by_day.get(day, []), changed_rels, known, now)
+        progress.advance(len(summaries))
+        summary.files += len(summaries)
+        summary.bytes += sum(file.size for file in by_day.get(day, []) if file.rel in summaries)
+        for file in by_day.get(day, []):
+            if file.rel in summaries:
+                file_summary, read_digest = summaries[file.rel]
+                digest = read_digest or hashes.get(file.rel, "")  # "" for an unreadable file
+                known.files[file.rel] = FileEntry(file.size, file.mtime_ns, digest, file_summary)
+                summary.records += file_summary.records
+                summary.rejected += sum(file_summary.rejected.values()) + (1 if file_summary.file_reason else 0)
+        if frame.empty:
+            store.drop_day(out, day)
+            all_days.discard(day)
+            continue
+        households.update(frame["household"].unique().tolist())
+        store.write_table(frame, store.records_path(out, day))
+        for resolution, cells in cohort.day_cells(frame).items():
+            store.write_table(cells, store.cells_path(out, day, resolution))
+        all_days.add(day)
+    progress.close()
+    known.days = sorted(all_days)
+    store.prune_records(out, known.days, RECORDS_KEPT_DAYS)
+    known.rejected_paths = rejected_paths
+    summary.days = len(days)
+    summary.households = len(households)
+    _write_outputs(out, views, known, days, generated_at or common.utc(now), demo)
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    state_path.write_text(known.to_json(), encoding="utf-8")
+    summary.seconds = time.perf_counter() - began
+    return summary
+
+
+def run(args: argparse.Namespace) -> int:
+    now = args.now.replace(tzinfo=args.now.tzinfo or UTC) if args.now else None
+    result: Any = build(args.raw, args.out, args.views, args.state, full=args.full, demo=args.demo, now=now)
+    print(result.line())
+    return 0

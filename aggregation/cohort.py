@@ -1,0 +1,169 @@
+"""Cohort cells from one UTC day of validated household intervals.
+
+Cells: region x 5-minute interval, region x hour, region x day (each also NEM-wide) and
+region x postcode prefix x day. Each carries the number of households behind it and is
+suppressed (values null, flag true) when it fails the small-cell rule. No row names a household.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
+
+from aggregation import suppress
+
+STEP_H: Final = 5 / 60
+RESOLUTIONS: Final = {"5min": ("interval_start", STEP_H), "1h": ("hour_start", 1.0), "1d": ("day_start", 24.0)}
+NEM: Final = "NEM"
+REGION_ORDER: Final = ("NEM", "NSW1", "QLD1", "VIC1", "SA1", "TAS1")
+
+# Per-interval quantities summed over a cell; kW x 5/60 gives kWh.
+ENERGY: Final = {
+    "net_import_kwh": "net_import_kw",
+    "import_kwh": "import_kw",
+    "export_kwh": "export_kw",
+    "solar_kwh": "solar_kw",
+    "house_load_kwh": "house_load_kw",
+}
+# Cohort totals averaged over the cell's length (the cohort sum in kW for a 5-minute cell).
+AVERAGED: Final = {
+    "flex_up_kw": "flex_available_up_kw",
+    "flex_down_kw": "flex_available_down_kw",
+    "battery_setpoint_kw": "battery_setpoint_kw",
+    "ev_setpoint_kw": "ev_setpoint_kw",
+    "battery_stored_kwh": "battery_stored_kwh",
+    "ev_stored_kwh": "ev_stored_kwh",
+    "batteries": "battery_count",
+    "evs": "ev_count",
+}
+MONEY: Final = ("cost_actual_aud", "cost_baseline_aud", "saving_aud")
+VALUE_COLUMNS: Final = (
+    "intervals",
+    "net_import_kwh",
+    "net_import_kwh_mean",
+    "net_import_kwh_p10",
+    "net_import_kwh_p50",
+    "net_import_kwh_p90",
+    *[name for name in ENERGY if name != "net_import_kwh"],
+    *AVERAGED,
+    "price_buy",
+    "price_sell",
+    *MONEY,
+    "energy_balance_flagged",
+)
+POSTCODE_COLUMNS: Final = (
+    "intervals",
+    "net_import_kwh",
+    "net_import_kwh_mean",
+    "import_kwh",
+    "export_kwh",
+    "solar_kwh",
+    "house_load_kwh",
+    "saving_aud",
+)
+
+
+def interval_cost(power_kw: pd.Series, buy: pd.Series, sell: pd.Series) -> pd.Series:
+    """AUD of one 5-minute interval: import at the buy price, export at the sell price (negative)."""
+    price = buy.where(power_kw > 0, sell)
+    return power_kw * price * STEP_H
+
+
+def derive(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per-interval quantities the cells sum: import/export split, gross energy, costs, time keys."""
+    out = frame
+    net = out["net_import_kw"]
+    out["import_kw"] = net.clip(lower=0)
+    out["export_kw"] = (-net).clip(lower=0)
+    # Gross energy flow decides dominance: |net import| + solar + house load.
+    out["gross_kw"] = net.abs() + out["solar_kw"] + out["house_load_kw"]
+    out["cost_actual_aud"] = interval_cost(net, out["price_signal_seen"], out["price_export_seen"])
+    out["cost_baseline_aud"] = interval_cost(
+        out["naive_baseline_kw"], out["price_signal_seen"], out["price_export_seen"]
+    )
+    out["saving_aud"] = out["cost_baseline_aud"] - out["cost_actual_aud"]
+    out["hour_start"] = out["interval_start"].dt.floor("h")
+    out["day_start"] = out["interval_start"].dt.floor("D")
+    return out
+
+
+def _cells(frame: pd.DataFrame, time_key: str, hours: float, by: list[str]) -> pd.DataFrame:
+    keys = [*by, time_key]
+    sums = ["energy_balance_flag", "gross_kw", "price_signal_seen", "price_export_seen", *MONEY]
+    sums += [*ENERGY.values(), *AVERAGED.values()]
+    per_household = frame.groupby([*keys, "household"], sort=True, observed=True)[sorted(set(sums))].sum()
+    per_household["intervals"] = frame.groupby([*keys, "household"], sort=True, observed=True).size()
+    per_household["net_kwh"] = per_household["net_import_kw"] * STEP_H
+    grouped = per_household.groupby(level=keys, sort=True, observed=True)
+    cells = pd.DataFrame({"households": grouped.size()})
+    total = grouped.sum()
+    cells["intervals"] = total["intervals"]
+    for name, source in ENERGY.items():
+        cells[name] = total[source] * STEP_H
+    cells["net_import_kwh_mean"] = cells["net_import_kwh"] / cells["households"]
+    quantiles = grouped["net_kwh"].quantile([0.1, 0.5, 0.9]).unstack()
+    for q, label in ((0.1, "p10"), (0.5, "p50"), (0.9, "p90")):
+        cells[f"net_import_kwh_{label}"] = quantiles[q]
+    for name, source in AVERAGED.items():
+        cells[name] = total[source] * STEP_H / hours
+    cells["price_buy"] = total["price_signal_seen"] / total["intervals"]
+    cells["price_sell"] = total["price_export_seen"] / total["intervals"]
+    for name in MONEY:
+        cells[name] = total[name]
+    cells["energy_balance_flagged"] = total["energy_balance_flag"].astype(np.int64)
+    cells["_max_energy"] = grouped["gross_kw"].max()
+    cells["_total_energy"] = total["gross_kw"]
+    return cells.reset_index()
+
+
+def _region_cells(frame: pd.DataFrame, time_key: str, hours: float) -> pd.DataFrame:
+    regions = _cells(frame, time_key, hours, ["region"])
+    nem = _cells(frame, time_key, hours, [])
+    nem.insert(0, "region", NEM)
+    cells = pd.concat([nem, regions], ignore_index=True)
+    cells["suppressed"] = ~suppress.primary(cells, suppress.REGION_RULE)
+    is_region = (cells["region"] != NEM).to_numpy()
+    cells.loc[is_region, "suppressed"] = suppress.complementary(
+        cells[is_region].reset_index(drop=True), [time_key], suppress.REGION_RULE
+    )
+    return cells
+
+
+def _cascade(finer: pd.DataFrame, fine_key: str, coarse: pd.DataFrame, coarse_key: str, freq: str) -> None:
+    """A coarse cell is suppressed when any of its finer cells is: a sum minus the rest would reveal it."""
+    flagged = finer.loc[finer["suppressed"], ["region", fine_key]]
+    hidden = set(zip(flagged["region"], flagged[fine_key].dt.floor(freq), strict=True))
+    if hidden:
+        keys = zip(coarse["region"], coarse[coarse_key], strict=True)
+        coarse["suppressed"] |= np.array([key in hidden for key in keys], dtype=bool)
+
+
+def _finish(cells: pd.DataFrame, time_key: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    cells = cells.rename(columns={time_key: "start"})
+    hidden = cells["suppressed"].to_numpy(bool)
+    out = cells[["start", "region", *([] if "postcode_prefix" not in cells else ["postcode_prefix"])]].copy()
+    out["households"] = cells["households"].astype("Int64").mask(hidden)
+    for name in columns:
+        kind = "Int64" if name in {"intervals", "energy_balance_flagged"} else "float64"
+        out[name] = cells[name].astype(kind).mask(hidden)
+    out["suppressed"] = hidden
+    order = {region: i for i, region in enumerate(REGION_ORDER)}
+    out["_order"] = out["region"].map(order).fillna(len(order))
+    sort = ["start", "_order", *(["postcode_prefix"] if "postcode_prefix" in out else [])]
+    return out.sort_values(sort, kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def day_cells(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """All cells of one UTC day of household intervals, suppressed, keyed by resolution."""
+    frame = derive(frame.copy())
+    raw = {name: _region_cells(frame, key, hours) for name, (key, hours) in RESOLUTIONS.items()}
+    _cascade(raw["5min"], "interval_start", raw["1h"], "hour_start", "h")
+    _cascade(raw["1h"], "hour_start", raw["1d"], "day_start", "D")
+    result = {name: _finish(raw[name], key, VALUE_COLUMNS) for name, (key, _) in RESOLUTIONS.items()}
+    postcode = _cells(frame, "day_start", 24.0, ["region", "postcode_prefix"])
+    postcode["suppressed"] = ~suppress.primary(postcode, suppress.POSTCODE_RULE)
+    postcode["suppressed"] = suppress.complementary(postcode, ["region", "day_start"], suppress.POSTCODE_RULE)
+    result["1d_postcode"] = _finish(postcode, "day_start", POSTCODE_COLUMNS)
+    return result

@@ -1,0 +1,197 @@
+"""Parse raw day files into Arrow tables: a fast vectorised path, an exact per-line fallback.
+
+Fast path: many files concatenated into one buffer, parsed once by pyarrow against the
+explicit schema (unknown keys, wrong JSON types and duplicate keys make it fail), then
+checked with vectorised rules (``checks``). A file takes the exact path instead when its
+batch fails to parse, when it is not plain ASCII, has blank lines or lines pyarrow splits
+differently, or when its count of keys shows a key missing (pyarrow reads a missing key
+as null). The exact path parses line by line with ``json`` and ``record.validate``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
+
+from aggregation import checks
+from aggregation.layout import RawFile
+from aggregation.schema import ASSET_KEYS, EV_EXTRA_KEYS, RAW_SCHEMA, TOP_LEVEL_KEYS
+from custom_components.nem_flex_telemetry import record as rec
+
+MAX_LINE_BYTES: Final = 1 << 20  # also pyarrow's block size: a longer line cannot be one record
+BATCH_BYTES: Final = 64 << 20
+_PARSE: Final = pj.ParseOptions(explicit_schema=RAW_SCHEMA, unexpected_field_behavior="error")
+_READ: Final = pj.ReadOptions(use_threads=True, block_size=MAX_LINE_BYTES)
+
+
+@dataclass(slots=True)
+class Parsed:
+    """A file's valid rows (``RAW_SCHEMA``) and the reasons its other lines were rejected."""
+
+    file: RawFile
+    table: pa.Table
+    lines: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    file_reason: str | None = None  # set when the whole file was quarantined
+    digest: str = ""  # content hash of the bytes read, for the build state
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKeyError
+    return result
+
+
+def line_reason(line: bytes) -> tuple[str | None, dict[str, Any] | None]:
+    """The exact check of one line: (None, record) when valid, else (reason, None)."""
+    if len(line) > MAX_LINE_BYTES:
+        return "line too long", None
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return "invalid utf-8", None
+    try:
+        # NaN and Infinity parse to floats that validate rejects as "must be finite", like the fast path.
+        value = json.loads(text, object_pairs_hook=_pairs)
+    except _DuplicateKeyError:
+        return "duplicate key", None
+    except ValueError:
+        return "invalid json", None
+    errors = rec.validate(value)
+    if errors:
+        return checks.reason_for_path(errors[0].path), None
+    return None, value
+
+
+def parse_exact(file: RawFile, data: bytes) -> Parsed:
+    """Line by line with the standard library: slow, exact, used only for files the fast path refused."""
+    result = Parsed(file, RAW_SCHEMA.empty_table())
+    valid: list[dict[str, Any]] = []
+    for line in data.split(b"\n"):
+        if not line.strip():
+            continue
+        result.lines += 1
+        reason, value = line_reason(line)
+        if reason is not None:
+            result.rejected[reason] += 1
+        elif value is not None:
+            valid.append(value)
+    if valid:
+        result.table = pa.Table.from_pylist(valid, schema=RAW_SCHEMA)
+    return result
+
+
+def _fast_eligible(data: bytes) -> bool:
+    return data.isascii() and data.endswith(b"\n") and b"\n\n" not in data and not data.startswith(b"\n")
+
+
+def _keys_per_row(table: pa.Table) -> Any:
+    assets = table.column("assets").combine_chunks()
+    lengths = np.asarray(pc.fill_null(pc.list_value_length(assets), 0).to_numpy(zero_copy_only=False))
+    keys = TOP_LEVEL_KEYS + ASSET_KEYS * lengths
+    items = assets.flatten()
+    if len(items):
+        is_ev = np.asarray(pc.fill_null(pc.equal(items.field("kind"), "ev"), False).to_numpy(zero_copy_only=False))
+        parents = np.asarray(pc.list_parent_indices(assets).to_numpy(zero_copy_only=False))
+        keys = keys + EV_EXTRA_KEYS * np.bincount(parents, weights=is_ev, minlength=len(lengths)).astype(np.int64)
+    return keys
+
+
+def _parse_fast(batch: list[tuple[RawFile, bytes]]) -> pa.Table | None:
+    try:
+        return pj.read_json(io.BytesIO(b"".join(data for _, data in batch)), read_options=_READ, parse_options=_PARSE)
+    except pa.ArrowInvalid, UnicodeDecodeError:
+        return None
+
+
+def _split(batch: list[tuple[RawFile, bytes]], table: pa.Table) -> list[Parsed]:
+    """Check a parsed batch file by file; files whose lines or keys do not add up go the exact way."""
+    lines = [data.count(b"\n") for _, data in batch]
+    if table.num_rows != sum(lines):
+        return [parse_file(file, data) for file, data in batch]
+    reasons = checks.table_reasons(table)
+    keys = _keys_per_row(table)
+    results: list[Parsed] = []
+    offset = 0
+    for (file, data), count in zip(batch, lines, strict=True):
+        end = offset + count
+        if int(keys[offset:end].sum()) != data.count(b'":'):
+            results.append(parse_exact(file, data))
+        else:
+            rows = reasons[offset:end]
+            good = rows == None  # noqa: E711
+            parsed = Parsed(file, table.slice(offset, count).filter(pa.array(good)), lines=count)
+            parsed.rejected.update(rows[~good].tolist())
+            results.append(parsed)
+        offset = end
+    return results
+
+
+def parse_file(file: RawFile, data: bytes) -> Parsed:
+    """One file: the fast path if it parses, else the exact path."""
+    if _fast_eligible(data):
+        table = _parse_fast([(file, data)])
+        if table is not None and table.num_rows == data.count(b"\n"):
+            return _split([(file, data)], table)[0]
+    return parse_exact(file, data)
+
+
+def parse_batch(batch: list[tuple[RawFile, bytes]]) -> list[Parsed]:
+    """Many files in one pyarrow parse; on failure, file by file."""
+    fast = [(file, data) for file, data in batch if _fast_eligible(data)]
+    slow = {file.rel: parse_exact(file, data) for file, data in batch if not _fast_eligible(data)}
+    parsed: dict[str, Parsed] = dict(slow)
+    if fast:
+        table = _parse_fast(fast)
+        results = _split(fast, table) if table is not None else [parse_file(f, d) for f, d in fast]
+        parsed.update((result.file.rel, result) for result in results)
+    return [parsed[file.rel] for file, _ in batch]
+
+
+def content_digest(data: bytes) -> str:
+    """BLAKE2b of a file's bytes: tells a changed file from one that only got a new mtime."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_files(root: Path, files: list[RawFile]) -> list[Parsed]:
+    """Read and parse files in batches of about ``BATCH_BYTES``; unreadable or empty files are quarantined."""
+    results: list[Parsed] = []
+    batch: list[tuple[RawFile, bytes]] = []
+    digests: dict[str, str] = {}
+    size = 0
+    for file in files:
+        try:
+            data = (root / file.rel).read_bytes()
+        except OSError:
+            results.append(Parsed(file, RAW_SCHEMA.empty_table(), file_reason="unreadable"))
+            continue
+        digests[file.rel] = content_digest(data)
+        if not data.strip():
+            results.append(Parsed(file, RAW_SCHEMA.empty_table(), file_reason="empty file"))
+            continue
+        batch.append((file, data))
+        size += len(data)
+        if size >= BATCH_BYTES:
+            results.extend(parse_batch(batch))
+            batch, size = [], 0
+    if batch:
+        results.extend(parse_batch(batch))
+    for result in results:
+        result.digest = digests.get(result.file.rel, "")
+    order = {file.rel: index for index, file in enumerate(files)}
+    return sorted(results, key=lambda result: order[result.file.rel])

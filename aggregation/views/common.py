@@ -1,0 +1,231 @@
+"""What every view shares: the inputs, rounding, dense series, ``meta`` and deterministic JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
+
+from aggregation import clean, cohort, publish, store, suppress
+from aggregation.state import State
+
+AEST: Final = pd.Timedelta(hours=10)
+WINDOW_DAYS: Final = 28  # household-level views use the last 28 days: cost does not grow with history
+HOURLY_LIMIT_DAYS: Final = 92  # longer periods are published daily to keep files small
+REGIONS: Final = cohort.REGION_ORDER
+# Intervals columns the views read (the rest stay on disk).
+VIEW_COLUMNS: Final = [
+    "household",
+    "interval_start",
+    "region",
+    "net_import_kw",
+    "solar_kw",
+    "house_load_kw",
+    "naive_baseline_kw",
+    "naive_baseline_method",
+    "price_signal_seen",
+    "price_export_seen",
+    "envelope_import_limit_kw",
+    "envelope_export_limit_kw",
+    *(name for name in clean.SCALARS if name.startswith("shadow_")),
+    "asset_dual_mean",
+    "battery_count",
+    "battery_stored_kwh",
+    "battery_setpoint_kw",
+    "ev_count",
+    "ev_stored_kwh",
+    "ev_setpoint_kw",
+    "ev_bidirectional_capable",
+    *(f"ev_{state}" for state in clean.EV_STATES),
+]
+INTERVALS: Final = {"5m": pd.Timedelta(minutes=5), "1h": pd.Timedelta(hours=1), "1d": pd.Timedelta(days=1)}
+
+
+def sig4(value: Any) -> float | int | None:
+    """4 significant figures; None for missing or non-finite values."""
+    if value is None or value is pd.NA:
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        return None
+    if number == 0:
+        return 0.0
+    return float(f"{number:.4g}")
+
+
+def count(value: Any) -> int | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value)
+
+
+def utc(moment: datetime | pd.Timestamp) -> str:
+    text: str = pd.Timestamp(moment).tz_convert(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return text
+
+
+@dataclass(slots=True)
+class Inputs:
+    """Everything the views read, loaded once per build."""
+
+    cohort_dir: Path
+    state: State
+    generated_at: str
+    demo: bool
+    days: list[str]
+    _cache: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def window_days(self, days: int = WINDOW_DAYS) -> list[str]:
+        if not self.days:
+            return []
+        last = datetime.fromisoformat(self.days[-1])
+        first = (last - timedelta(days=days - 1)).date().isoformat()
+        return [day for day in self.days if day >= first]
+
+    def records(self) -> pd.DataFrame:
+        """Household intervals of the window, with derived columns and AEST hour and day type."""
+        if "records" not in self._cache:
+            parts = [store.read_records(self.cohort_dir, day, VIEW_COLUMNS) for day in self.window_days()]
+            parts = [part for part in parts if not part.empty]
+            frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+            if not frame.empty:
+                frame = cohort.derive(frame)
+                local = frame["interval_start"] + AEST
+                frame["hour_aest"] = local.dt.hour.astype(np.int64)
+                frame["day_aest"] = local.dt.strftime("%Y-%m-%d")
+                frame["weekend"] = local.dt.dayofweek >= 5
+            self._cache["records"] = frame
+        return self._cache["records"]
+
+    def cells(self, resolution: str) -> pd.DataFrame:
+        if resolution not in self._cache:
+            if resolution == "5min":
+                parts = [store.read_cells(self.cohort_dir, day, "5min") for day in self.window_days(7)]
+                parts = [part for part in parts if not part.empty]
+                frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+            else:
+                frame = publish.read_resolution(self.cohort_dir, resolution)
+                if not frame.empty:
+                    frame["region"] = frame["region"].astype(str)
+            self._cache[resolution] = frame
+        return self._cache[resolution]
+
+    def period(self, days: Sequence[str]) -> dict[str, str | None]:
+        if not days:
+            return {"start": None, "end": None}
+        end = datetime.fromisoformat(days[-1]).replace(tzinfo=UTC) + timedelta(days=1)
+        start = datetime.fromisoformat(days[0]).replace(tzinfo=UTC)
+        return {"start": utc(start), "end": utc(end)}
+
+
+def meta(
+    inputs: Inputs,
+    view: str,
+    title: str,
+    days: Sequence[str],
+    households: int | None,
+    units: dict[str, str],
+    notes: str,
+    flags: Iterable[bool],
+    rule: suppress.Rule = suppress.REGION_RULE,
+) -> dict[str, Any]:
+    flag_list = list(flags)
+    return {
+        "view": view,
+        "title": title,
+        "generated_at": inputs.generated_at,
+        "schema_version": "2.0",
+        "period": inputs.period(days),
+        "households": households,
+        "regions": list(REGIONS),
+        "suppression": {
+            "rule": suppress.RULE_TEXT,
+            "cells": len(flag_list),
+            "suppressed": int(sum(flag_list)),
+            "min_households": rule.min_households,
+        },
+        "units": units,
+        "notes": notes,
+    }
+
+
+def dense(
+    frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, interval: str, columns: dict[str, str]
+) -> dict[str, Any]:
+    """A dense block ``{start, interval, <name>: [...], suppressed: [...]}`` from cells with a ``start`` column.
+
+    ``columns`` maps output names to cell columns; ``households`` is published as integers.
+    """
+    index = pd.date_range(start, end, freq=INTERVALS[interval], inclusive="left")
+    aligned = frame.set_index("start").reindex(index) if not frame.empty else pd.DataFrame(index=index)
+    block: dict[str, Any] = {"start": utc(start), "interval": interval}
+    for name, column in columns.items():
+        values = aligned[column] if column in aligned else pd.Series([None] * len(index), index=index)
+        convert = count if name in {"households", "assets", "evs"} else sig4
+        block[name] = [convert(value) for value in values.tolist()]
+    flags = aligned["suppressed"] if "suppressed" in aligned else pd.Series(False, index=index)
+    block["suppressed"] = [i for i, flag in enumerate(flags.tolist()) if flag is True]
+    return block
+
+
+def write_json(path: Path, data: dict[str, Any]) -> int:
+    """Compact, deterministic JSON; returns the bytes written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n"
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return len(text)
+
+
+def cell_rule(frame: pd.DataFrame, keys: list[str], energy: str, rule: suppress.Rule) -> pd.DataFrame:
+    """Households and the suppression flag of window cells grouped by ``keys`` (dominance on ``energy``)."""
+    per_household = frame.groupby([*keys, "household"], sort=True, observed=True)[energy].sum()
+    grouped = per_household.groupby(level=keys, sort=True, observed=True)
+    cells = pd.DataFrame({"households": grouped.size(), "_max_energy": grouped.max(), "_total_energy": grouped.sum()})
+    cells["suppressed"] = ~suppress.primary(cells, rule)
+    return cells
+
+
+def with_nem(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame twice: once as region ``NEM`` (all rows) and once per real region."""
+    nem = frame.copy()
+    nem["region"] = cohort.NEM
+    return pd.concat([nem, frame], ignore_index=True)
+
+
+def region_cells(frame: pd.DataFrame, keys: list[str], energy: str = "gross_kw") -> pd.DataFrame:
+    """Region (and NEM) cells by ``keys`` with households and suppression, guarded against differencing."""
+    columns = frame[["region", *keys, "household", energy]]  # copy only what the rule needs
+    cells = cell_rule(with_nem(columns), ["region", *keys], energy, suppress.REGION_RULE).reset_index()
+    regional = (cells["region"] != cohort.NEM).to_numpy()
+    if keys:
+        cells.loc[regional, "suppressed"] = suppress.complementary(
+            cells[regional].reset_index(drop=True), keys, suppress.REGION_RULE
+        )
+    return cells
+
+
+def ordered_regions(frame: pd.DataFrame) -> pd.DataFrame:
+    order = {region: i for i, region in enumerate(REGIONS)}
+    return frame.assign(_o=frame["region"].map(order)).sort_values(["_o"], kind="stable").drop(columns="_o")
+
+
+def households_in(inputs: Inputs, days: Sequence[str]) -> int | None:
+    """Distinct households with at least one accepted record on ``days`` (from the build state)."""
+    wanted = set(days)
+    seen = set()
+    for rel, entry in inputs.state.files.items():
+        summary = entry.summary
+        accepted = summary.records - sum(summary.rejected.values()) - summary.duplicates
+        household, rest = rel.split("/", 1)
+        if accepted > 0 and rest[:10].replace("/", "-") in wanted:
+            seen.add(household)
+    return len(seen) if seen else None

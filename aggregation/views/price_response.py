@@ -1,0 +1,94 @@
+"""``price_response.json``: net import minus a day-matched baseline, by buy-price bin, with bootstrap CIs.
+
+Baseline of a household interval: the same household's mean net import at the same AEST
+hour and day type (weekday/weekend) on the other days of the 28-day window. The 95 %
+interval resamples households (a cluster bootstrap, B = 1000, fixed seed).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
+
+from aggregation import suppress
+from aggregation.views.common import REGIONS, Inputs, count, households_in, meta, sig4, with_nem
+
+EDGES: Final = (-np.inf, 0.0, 0.05, 0.10, 0.30, 1.0, 5.0, np.inf)
+LABELS: Final = ("< 0", "0–5 c", "5–10 c", "10–30 c", "30 c–$1", "$1–5", "> $5")
+BOOTSTRAP: Final = 1000
+SEED: Final = 20250101
+MIN_DAYS: Final = 10
+
+
+def deltas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per household interval: net import minus its baseline; rows without other matching days dropped."""
+    keys = ["household", "hour_aest", "weekend"]
+    total = frame.groupby(keys)["net_import_kw"].agg(["sum", "count"])
+    own = frame.groupby([*keys, "day_aest"])["net_import_kw"].agg(["sum", "count"])
+    joined = frame.join(total, on=keys).join(own, on=[*keys, "day_aest"], rsuffix="_day")
+    others = joined["count"] - joined["count_day"]
+    baseline = (joined["sum"] - joined["sum_day"]) / others.where(others > 0)
+    out = frame[["household", "region", "day_aest", "price_signal_seen"]].copy()
+    out["delta"] = frame["net_import_kw"] - baseline
+    out["bin"] = pd.cut(out["price_signal_seen"], bins=list(EDGES), labels=False, right=False)
+    return out.dropna(subset=["delta"])
+
+
+def bootstrap(sums: np.ndarray, counts: np.ndarray, rng: np.random.Generator) -> tuple[float, float]:
+    """95 % percentile interval of sum(delta)/count over households resampled with replacement."""
+    households = len(sums)
+    picks = rng.integers(0, households, size=(BOOTSTRAP, households))
+    means = sums[picks].sum(axis=1) / np.maximum(counts[picks].sum(axis=1), 1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def build(inputs: Inputs) -> dict[str, Any]:
+    days = inputs.window_days()
+    frame = inputs.records()
+    rows: list[dict[str, Any]] = []
+    rng = np.random.default_rng(SEED)
+    if not frame.empty:
+        data = with_nem(deltas(frame))
+        for region in REGIONS:
+            regional = data[data["region"] == region]
+            for index in range(len(LABELS)):
+                cell = regional[regional["bin"] == index]
+                per_household = cell.groupby("household")["delta"].agg(["sum", "count"])
+                households = len(per_household)
+                share = per_household["count"].max() / per_household["count"].sum() if households else 0.0
+                hidden = households < suppress.REGION_RULE.min_households or share > suppress.REGION_RULE.max_share
+                day_count = int(cell["day_aest"].nunique())
+                row: dict[str, Any] = {"region": region, "bin": index}
+                if hidden:
+                    row |= {"mean_delta_kw": None, "ci_low_kw": None, "ci_high_kw": None}
+                    row |= {"households": None, "intervals": None, "days": None}
+                else:
+                    low, high = bootstrap(per_household["sum"].to_numpy(), per_household["count"].to_numpy(), rng)
+                    row |= {
+                        "mean_delta_kw": sig4(cell["delta"].mean()),
+                        "ci_low_kw": sig4(low),
+                        "ci_high_kw": sig4(high),
+                        "households": households,
+                        "intervals": count(len(cell)),
+                        "days": day_count,
+                    }
+                row["thin"] = day_count < MIN_DAYS or households < suppress.REGION_RULE.min_households
+                row["suppressed"] = bool(hidden)
+                rows.append(row)
+    bins = [
+        {"label": label, "low": None if not np.isfinite(low) else low, "high": None if not np.isfinite(high) else high}
+        for label, low, high in zip(LABELS, EDGES[:-1], EDGES[1:], strict=True)
+    ]
+    units = {"mean_delta_kw": "kW", "ci_low_kw": "kW", "ci_high_kw": "kW", "low": "$/kWh", "high": "$/kWh"}
+    notes = (
+        "Last 28 days. Baseline: each household's mean net import at the same AEST hour and day type "
+        "(weekday/weekend) on the other days of the window. mean_delta_kw is the mean over household-intervals of "
+        "net import minus baseline, binned by the buy price seen. 95 % interval: cluster bootstrap over households, "
+        f"B = {BOOTSTRAP}, seeded. Thin: fewer than {MIN_DAYS} days or 5 households. See docs/PRICE_RESPONSE.md."
+    )
+    flags = [row["suppressed"] for row in rows]
+    head = meta(inputs, "price_response", "Price response", days, households_in(inputs, days), units, notes, flags)
+    return {"meta": head, "bins": bins, "rows": rows}
