@@ -158,6 +158,8 @@ def _finish(cells: pd.DataFrame, time_key: str, columns: tuple[str, ...]) -> pd.
 def day_cells(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """All cells of one UTC day of household intervals, suppressed, keyed by resolution."""
     frame = derive(frame.copy())
+    # Cells only group by household: sorted integer codes group in the same order as the ids, faster.
+    frame["household"] = pd.factorize(frame["household"], sort=True)[0]
     raw = {name: _region_cells(frame, key, hours) for name, (key, hours) in RESOLUTIONS.items()}
     _cascade(raw["5min"], "interval_start", raw["1h"], "hour_start", "h")
     _cascade(raw["1h"], "hour_start", raw["1d"], "day_start", "D")

@@ -4,8 +4,9 @@ Fast path: many files concatenated into one buffer, parsed once by pyarrow again
 explicit schema (unknown keys, wrong JSON types and duplicate keys make it fail), then
 checked with vectorised rules (``checks``). A file takes the exact path instead when its
 batch fails to parse, when it is not plain ASCII, has blank lines or lines pyarrow splits
-differently, or when its count of keys shows a key missing (pyarrow reads a missing key
-as null). The exact path parses line by line with ``json`` and ``record.validate``.
+differently, or when a line's count of keys shows a key missing (pyarrow reads a missing key
+as null). Keys are counted per line: per file, a key missing in one line and an extra one in
+another cancelled out. The exact path parses line by line with ``json`` and ``record.validate``.
 """
 
 from __future__ import annotations
@@ -112,6 +113,14 @@ def _keys_per_row(table: pa.Table) -> Any:
     return keys
 
 
+def _keys_per_line(data: bytes) -> Any:
+    """Per line, how many ``":`` it holds: one per key (one inside a string only sends the file the exact way)."""
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    keys = np.flatnonzero((buffer[:-1] == ord('"')) & (buffer[1:] == ord(":")))
+    ends = np.flatnonzero(buffer == ord("\n"))
+    return np.diff(np.searchsorted(keys, ends), prepend=0)
+
+
 def _parse_fast(batch: list[tuple[RawFile, bytes]]) -> pa.Table | None:
     try:
         return pj.read_json(io.BytesIO(b"".join(data for _, data in batch)), read_options=_READ, parse_options=_PARSE)
@@ -130,7 +139,7 @@ def _split(batch: list[tuple[RawFile, bytes]], table: pa.Table) -> list[Parsed]:
     offset = 0
     for (file, data), count in zip(batch, lines, strict=True):
         end = offset + count
-        if int(keys[offset:end].sum()) != data.count(b'":'):
+        if not np.array_equal(keys[offset:end], _keys_per_line(data)):
             results.append(parse_exact(file, data))
         else:
             rows = reasons[offset:end]

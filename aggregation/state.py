@@ -96,6 +96,10 @@ def changed_files(state: State, root: Path, files: list[RawFile]) -> tuple[list[
             continue
         if known.size == file.size and known.mtime_ns == file.mtime_ns:
             continue
+        if known.size != file.size:  # changed for sure: hashed later from the bytes the build reads anyway
+            changed.append(file)
+            days.add(file.day)
+            continue
         try:
             digest = content_hash(root / file.rel)
         except OSError:

@@ -16,7 +16,9 @@ STATES = ("unplugged", "plugged_idle", "charging", "discharging", "driving")
 def _kind_series(
     frame: pd.DataFrame, prefix: str, start: pd.Timestamp, end: pd.Timestamp
 ) -> tuple[dict[str, Any], list[bool]]:
-    owners = frame[frame[f"{prefix}_count"] > 0].copy()
+    columns = ["hour_start", "household", *(f"{prefix}_{name}" for name in ("count", "stored_kwh", "setpoint_kw"))]
+    owners = frame[columns]  # filter only the columns used, not the whole window frame
+    owners = owners[owners[f"{prefix}_count"] > 0].copy()
     if owners.empty:
         return dense(pd.DataFrame(), start, end, "1h", {"assets": "assets", "stored_kwh": "s", "setpoint_kw": "p"}), []
     owners["stored"] = owners[f"{prefix}_stored_kwh"]
@@ -42,7 +44,8 @@ def _kind_series(
 
 
 def _ev_states(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    evs = frame[frame["ev_count"] > 0]
+    evs = frame[["hour_aest", "household", "ev_count", *(f"ev_{state}" for state in STATES)]]
+    evs = evs[evs["ev_count"] > 0]
     if evs.empty:
         return []
     cells = cell_rule(evs.assign(weight=evs["ev_count"].astype(float)), ["hour_aest"], "weight", suppress.REGION_RULE)
@@ -61,7 +64,8 @@ def _ev_states(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _bidirectional(frame: pd.DataFrame) -> dict[str, Any]:
-    evs = frame[frame["ev_count"] > 0]
+    evs = frame[["household", "ev_count", "ev_bidirectional_capable", "ev_discharging"]]
+    evs = evs[evs["ev_count"] > 0]
     per_household = evs.groupby("household").agg(
         evs=("ev_count", "max"), capable=("ev_bidirectional_capable", "max"), discharging=("ev_discharging", "sum")
     )

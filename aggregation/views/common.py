@@ -71,6 +71,20 @@ def utc(moment: datetime | pd.Timestamp) -> str:
     return text
 
 
+def household_codes(households: pd.Series) -> Any:
+    """Household ids as integers that sort like the ids: a cheap group key for groupbys that never show it."""
+    codes, _ = pd.factorize(households, sort=True)
+    return codes
+
+
+def day_labels(moments: pd.Series) -> pd.Series:
+    """``YYYY-MM-DD`` of each timestamp, formatting each distinct day once instead of every row."""
+    days = moments.dt.floor("D")
+    codes, uniques = pd.factorize(days)
+    labels = np.array([day.strftime("%Y-%m-%d") for day in uniques], dtype=object)
+    return pd.Series(labels[codes], index=moments.index)
+
+
 @dataclass(slots=True)
 class Inputs:
     """Everything the views read, loaded once per build."""
@@ -97,9 +111,11 @@ class Inputs:
             frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
             if not frame.empty:
                 frame = cohort.derive(frame)
+                # The views only group by household: sorted integer codes group in the same order, faster.
+                frame["household"] = household_codes(frame["household"])
                 local = frame["interval_start"] + AEST
                 frame["hour_aest"] = local.dt.hour.astype(np.int64)
-                frame["day_aest"] = local.dt.strftime("%Y-%m-%d")
+                frame["day_aest"] = day_labels(local)
                 frame["weekend"] = local.dt.dayofweek >= 5
             self._cache["records"] = frame
         return self._cache["records"]

@@ -19,7 +19,8 @@ def build(inputs: Inputs) -> dict[str, Any]:
     regions: dict[str, int | None] = dict.fromkeys(cohort.REGION_ORDER[1:])
     if not frame.empty:
         last_updated = utc(frame["interval_start"].max())
-        week = frame[frame["day_aest"] >= (pd.Timestamp(recent[0]) - pd.Timedelta(days=1)).strftime("%Y-%m-%d")]
+        week = frame[["day_aest", "interval_start", "region", "household"]]  # filter only what is counted
+        week = week[week["day_aest"] >= (pd.Timestamp(recent[0]) - pd.Timedelta(days=1)).strftime("%Y-%m-%d")]
         week = week[week["interval_start"] >= pd.Timestamp(recent[0], tz="UTC")]
         for region, households in week.groupby("region")["household"].nunique().items():
             regions[str(region)] = int(households) if households >= suppress.REGION_RULE.min_households else None

@@ -68,3 +68,16 @@ def test_non_finite_numbers_are_rejected() -> None:
     (parsed,) = read.parse_batch([(FILE, data)])
     assert parsed.table.num_rows == 0
     assert sum(parsed.rejected.values()) == 2
+
+
+def test_missing_key_and_extra_key_in_different_lines_do_not_cancel_out() -> None:
+    """Found by hypothesis: the key count was once checked per file, so these two lines passed."""
+    from tests.aggregation.helpers import NOW, make_record
+
+    missing = make_record(NOW)
+    del missing["assets"]  # pyarrow alone would read it as null
+    extra = make_record(NOW)
+    battery = next(asset for asset in extra["assets"] if asset["kind"] == "stationary_battery")
+    battery["departure_time_utc"] = None  # an EV-only key on a battery: invalid, yet null to pyarrow
+    data = _lines([missing, extra])
+    assert _accepted(data) == 0
