@@ -1,21 +1,24 @@
 """Config, options and reconfigure flows.
 
 Config flow: ``user`` (one household per Home Assistant; HAEO must be present) -> ``github``
-(the GitHub device-flow steps slot in here; for now it passes straight on) -> ``household``
+(GitHub device flow: show a code, wait for approval; ``code_expired`` / ``github_unreachable``
+offer a new code) -> ``household`` (the repository must exist and accept this account's pushes)
 (region, postcode prefix, upload target) -> ``mapping`` (discovered HAEO entities, editable)
 -> ``asset`` (once per proposed asset) -> ``consent`` (the exact record, CC-BY-4.0).
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import Mapping
 from typing import Any, Final
 
 import probatio as vol
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.core import callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
     EntitySelector,
@@ -30,6 +33,7 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.util import dt as dt_util
 
+from . import transport
 from .builder import Identity
 from .const import (
     ASSET_BIDIRECTIONAL,
@@ -51,15 +55,20 @@ from .const import (
     CONF_ASSETS,
     CONF_BRANCH,
     CONF_CONSENT_TIME,
+    CONF_GITHUB_URL,
     CONF_HOUSEHOLD_ID,
     CONF_LICENCE,
+    CONF_LOGIN,
     CONF_MAPPING,
     CONF_PAUSED,
     CONF_POSTCODE_PREFIX,
     CONF_REGION,
     CONF_REPOSITORY,
+    CONF_STATUS_URL,
+    CONF_TOKEN,
     DEFAULT_BRANCH,
     DEFAULT_REPOSITORY,
+    DEFAULT_STATUS_URL,
     DOMAIN,
     KIND_BATTERY,
     KIND_EV,
@@ -84,6 +93,19 @@ from .const import (
     SIGN_DISCHARGE_POSITIVE,
 )
 from .discovery import asset_candidates, default_mapping, discover, without_ev_loads
+from .github_api import (
+    AccessDeniedError,
+    DeviceCode,
+    DeviceCodeExpiredError,
+    DeviceFlowMisconfiguredError,
+    GitHubError,
+    NoPushAccessError,
+    RepositoryNotFoundError,
+    Token,
+    TransientError,
+    request_device_code,
+    wait_for_token,
+)
 from .record import ASSET_ID_PATTERN, POSTCODE_PREFIX_PATTERN, REGIONS
 from .sampler import preview
 
@@ -276,6 +298,17 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         self._mapping: dict[str, Any] = {}
         self._asset_steps = AssetSteps([])
         self._candidates = "-"
+        self._github_url = transport.configured_github_url()
+        self._device: DeviceCode | None = None
+        self._sign_in_task: asyncio.Task[tuple[Token, str]] | None = None
+        self._token: Token | None = None
+        self._login = ""
+
+    @callback
+    def async_remove(self) -> None:
+        """The dialog was closed: stop polling GitHub."""
+        if self._sign_in_task is not None and not self._sign_in_task.done():
+            self._sign_in_task.cancel()
 
     @staticmethod
     @callback
@@ -296,20 +329,120 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         return await self.async_step_github()
 
     async def async_step_github(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """The GitHub device-flow sign-in slots in here (added by the transport); passes on for now."""
+        """GitHub device flow: show the code and wait (polling at GitHub's pace) until it is approved."""
+        if self._sign_in_task is None:
+            session = async_get_clientsession(self.hass)
+            endpoints = transport.endpoints_for(self._github_url)
+            try:
+                self._device = await request_device_code(session, endpoints=endpoints)
+            except TransientError:
+                return await self.async_step_github_unreachable()
+            except GitHubError:
+                return self.async_abort(reason="device_flow_misconfigured")
+            self._sign_in_task = self.hass.async_create_task(self._async_sign_in(self._device))
+        if not self._sign_in_task.done():
+            assert self._device is not None
+            return self.async_show_progress(
+                step_id="github",
+                progress_action="wait_for_device",
+                description_placeholders={"url": self._device.verification_uri, "code": self._device.user_code},
+                progress_task=self._sign_in_task,
+            )
+        return self.async_show_progress_done(next_step_id=self._after_sign_in(self._sign_in_task))
+
+    async def _async_sign_in(self, device: DeviceCode) -> tuple[Token, str]:
+        session = async_get_clientsession(self.hass)
+        endpoints = transport.endpoints_for(self._github_url)
+        token = await wait_for_token(session, device, endpoints=endpoints, sleep=transport.device_poll_sleep)
+        user = await transport.make_client(self.hass, token, self._github_url).get_user()
+        return token, user.login
+
+    def _after_sign_in(self, task: asyncio.Task[tuple[Token, str]]) -> str:
+        """The step that follows the finished sign-in task."""
+        self._sign_in_task = None  # a retry asks for a new code
+        error = task.exception()
+        if error is None:
+            self._token, self._login = task.result()
+            return "signed_in"
+        if isinstance(error, DeviceCodeExpiredError):
+            return "code_expired"
+        if isinstance(error, AccessDeniedError):
+            return "access_denied"
+        if isinstance(error, DeviceFlowMisconfiguredError):
+            return "misconfigured"
+        return "github_unreachable"
+
+    async def async_step_code_expired(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The code ran out before it was entered: offer a new one."""
+        if user_input is not None:
+            return await self.async_step_github()
+        return self.async_show_form(step_id="code_expired")
+
+    async def async_step_github_unreachable(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """GitHub could not be reached: try again with a new code."""
+        if user_input is not None:
+            return await self.async_step_github()
+        return self.async_show_form(step_id="github_unreachable", errors={"base": "cannot_connect"})
+
+    async def async_step_access_denied(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The request was cancelled on GitHub."""
+        return self.async_abort(reason="access_denied")
+
+    async def async_step_misconfigured(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """GitHub refused this app's device flow."""
+        return self.async_abort(reason="device_flow_misconfigured")
+
+    async def async_step_signed_in(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Signed in: a reauth ends here with the new token; a new household goes on."""
+        if self.source == SOURCE_REAUTH:
+            return self.async_update_reload_and_abort(self._get_reauth_entry(), data_updates=self._github_data())
         return await self.async_step_household()
+
+    def _github_data(self) -> dict[str, Any]:
+        assert self._token is not None
+        data: dict[str, Any] = {CONF_TOKEN: self._token.as_dict(), CONF_LOGIN: self._login}
+        if self._github_url:
+            data[CONF_GITHUB_URL] = self._github_url
+        return data
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """Publishing was refused: the GitHub token is revoked or expired."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Explain, then sign in again (records waiting in the outbox are kept)."""
+        if user_input is not None:
+            return await self.async_step_github()
+        return self.async_show_form(step_id="reauth_confirm")
+
+    async def _async_check_repository(self, repository: str) -> dict[str, str]:
+        """Errors when the repository is missing or this account may not push to it."""
+        assert self._token is not None
+        client = transport.make_client(self.hass, self._token, self._github_url)
+        try:
+            access = await client.check_repository(repository)
+        except RepositoryNotFoundError:
+            return {CONF_REPOSITORY: "repository_not_found"}
+        except GitHubError as err:  # a refusal means no access; anything else (rate limit, network) is retryable
+            return {"base": "no_push_access" if isinstance(err, NoPushAccessError) else "cannot_connect"}
+        return {} if access.can_push else {"base": "no_push_access"}
 
     async def async_step_household(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Region, postcode prefix and where records are uploaded."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = validate_household(user_input)
+            errors = validate_household(user_input) or await self._async_check_repository(user_input[CONF_REPOSITORY])
             if not errors:
                 self._household = user_input
                 await self.async_set_unique_id(self._household_id)
                 return await self.async_step_mapping()
         schema = self.add_suggested_values_to_schema(household_schema(), user_input or {})
-        return self.async_show_form(step_id="household", data_schema=schema, errors=errors)
+        return self.async_show_form(
+            step_id="household",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders={"login": self._login},
+        )
 
     async def async_step_mapping(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Confirm or edit the discovered mapping."""
@@ -361,6 +494,7 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
                         CONF_POSTCODE_PREFIX: self._household[CONF_POSTCODE_PREFIX],
                         CONF_LICENCE: LICENCE,
                         CONF_CONSENT_TIME: dt_util.utcnow().isoformat(),
+                        **self._github_data(),
                     },
                     options={
                         CONF_MAPPING: mapping,
@@ -469,6 +603,7 @@ class NemFlexOptionsFlow(OptionsFlowWithReload):
                 vol.Required(CONF_PAUSED): BooleanSelector(),
                 vol.Required(CONF_REPOSITORY): TextSelector(),
                 vol.Required(CONF_BRANCH): TextSelector(),
+                vol.Optional(CONF_STATUS_URL): TextSelector(),
             }
         )
         options = self.config_entry.options
@@ -476,6 +611,7 @@ class NemFlexOptionsFlow(OptionsFlowWithReload):
             CONF_PAUSED: options.get(CONF_PAUSED, False),
             CONF_REPOSITORY: options.get(CONF_REPOSITORY, DEFAULT_REPOSITORY),
             CONF_BRANCH: options.get(CONF_BRANCH, DEFAULT_BRANCH),
+            CONF_STATUS_URL: options.get(CONF_STATUS_URL, DEFAULT_STATUS_URL),
         }
         return self.async_show_form(
             step_id="publishing", data_schema=self.add_suggested_values_to_schema(schema, suggested), errors=errors

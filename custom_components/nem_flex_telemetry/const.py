@@ -105,3 +105,20 @@ PUBLISHING_NEEDS_ATTENTION: Final = "needs_attention"
 ISSUE_HAEO_NOT_FOUND: Final = "haeo_not_found"
 ISSUE_ENTITY_GONE: Final = "mapped_entity_gone"
 ISSUE_HAEO_FAILING: Final = "haeo_failing"
+
+# GitHub sign-in (entry.data): the token (Token.as_dict(), never logged) and the account's login.
+CONF_TOKEN: Final = "token"  # noqa: S105 (the key, not a secret)
+CONF_LOGIN: Final = "login"
+# Set only when the flow ran against another GitHub (local development and tests).
+CONF_GITHUB_URL: Final = "github_url"
+
+SERVICE_PUBLISH_NOW: Final = "publish_now"
+SERVICE_WITHDRAW: Final = "withdraw"
+WITHDRAW_CONFIRMATION: Final = "WITHDRAW"
+
+ISSUE_NO_PUSH_ACCESS: Final = "no_push_access"
+
+# entry.options: where the published cohort status is (the aggregation writes it).
+CONF_STATUS_URL: Final = "status_url"
+DEFAULT_STATUS_URL: Final = "https://purcell-lab.github.io/nem-flex-telemetry/data/status.json"
+COHORT_REFRESH: Final = timedelta(hours=6)

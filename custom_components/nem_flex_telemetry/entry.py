@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from homeassistant.const import Platform
@@ -9,12 +10,16 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN, ISSUE_HAEO_NOT_FOUND
+from .cohort import CohortWatcher
+from .const import CONF_TOKEN, DOMAIN, ISSUE_HAEO_NOT_FOUND, LOGGER, SERVICE_WITHDRAW
 from .discovery import discover
+from .github_api import Token
 from .outbox import Outbox
+from .publisher import Publisher
 from .runtime import NemFlexConfigEntry, RuntimeData
 from .sampler import Sampler
 from .services import async_setup_services
+from .transport import entry_github_url, make_client, stored_token
 
 PLATFORMS: list[Platform] = [Platform.SENSOR]
 # hassfest wants it next to async_setup; __init__ should re-export it (and async_remove_entry).
@@ -42,7 +47,27 @@ async def async_setup_entry(hass: HomeAssistant, entry: NemFlexConfigEntry) -> b
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     sampler.async_start()
     entry.async_on_unload(sampler.async_stop)
+    token = stored_token(entry.data)
+    if token is not None:
+        client = make_client(hass, token, entry_github_url(entry.data), _token_saver(hass, entry))
+        publisher = Publisher(hass, entry, outbox, sampler, client)
+        entry.runtime_data.publisher = publisher
+        publisher.async_start()
+        entry.async_on_unload(publisher.async_stop)
+        cohort = CohortWatcher(hass, entry, sampler)  # the size matters to households that publish
+        entry.runtime_data.cohort = cohort
+        cohort.async_start()
+        entry.async_on_unload(cohort.async_stop)
     return True
+
+
+def _token_saver(hass: HomeAssistant, entry: NemFlexConfigEntry) -> Callable[[Token], None]:
+    """Keep a refreshed token (the old pair stops working) in the entry."""
+
+    def save(token: Token) -> None:
+        hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKEN: token.as_dict()})
+
+    return save
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: NemFlexConfigEntry) -> bool:
@@ -51,7 +76,13 @@ async def async_unload_entry(hass: HomeAssistant, entry: NemFlexConfigEntry) -> 
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: NemFlexConfigEntry) -> None:
-    """Delete the outbox of a removed entry (nothing left behind)."""
+    """Delete the outbox of a removed entry (nothing left behind); published records stay until withdrawn."""
+    LOGGER.info(
+        "NEM Flex Telemetry removed: publishing stopped. Records already published stay in the data repository; "
+        "to remove them, run the %s.%s action before removing the integration",
+        DOMAIN,
+        SERVICE_WITHDRAW,
+    )
     directory = outbox_directory(hass, entry.entry_id)
     if directory.exists():
         await hass.async_add_executor_job(Outbox(directory).remove)

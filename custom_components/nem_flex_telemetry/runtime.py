@@ -6,16 +6,20 @@ from dataclasses import dataclass
 
 from homeassistant.config_entries import ConfigEntry
 
+from .cohort import CohortWatcher
 from .outbox import Outbox
+from .publisher import Publisher
 from .sampler import Sampler
 
 
 @dataclass(slots=True)
 class RuntimeData:
-    """The outbox (for the transport) and the sampler (status, listeners, issues)."""
+    """The outbox, the sampler (status, listeners, issues) and the publisher (None until signed in to GitHub)."""
 
     outbox: Outbox
     sampler: Sampler
+    publisher: Publisher | None = None
+    cohort: CohortWatcher | None = None
 
 
 type NemFlexConfigEntry = ConfigEntry[RuntimeData]

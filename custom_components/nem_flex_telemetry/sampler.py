@@ -81,6 +81,8 @@ class Status:
     outbox_dropped: int = 0
     last_upload: datetime | None = None
     last_upload_status: str | None = None
+    records_published: int = 0
+    cohort_size: int | None = None
     upload_needs_attention: bool = False
     paused: bool = False
     issues: set[str] = field(default_factory=set)
@@ -178,8 +180,8 @@ class Sampler:
             listener()
 
     @callback
-    def async_set_upload_result(self, when: datetime, status: str, *, needs_attention: bool) -> None:
-        """For the transport: record the outcome of an upload attempt."""
+    def async_set_upload_result(self, when: datetime | None, status: str, *, needs_attention: bool) -> None:
+        """For the transport: record the outcome of an upload attempt (``when``: the last successful one)."""
         self.status.last_upload = when
         self.status.last_upload_status = status
         self.status.upload_needs_attention = needs_attention

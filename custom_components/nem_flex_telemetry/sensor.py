@@ -82,6 +82,19 @@ SENSORS: tuple[NemFlexSensorEntityDescription, ...] = (
         value_fn=lambda status: status.last_upload,
     ),
     NemFlexSensorEntityDescription(
+        key="records_published",
+        translation_key="records_published",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda status: status.records_published,
+    ),
+    NemFlexSensorEntityDescription(
+        key="cohort_size",
+        translation_key="cohort_size",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda status: status.cohort_size,
+    ),
+    NemFlexSensorEntityDescription(
         key="last_upload_status",
         translation_key="last_upload_status",
         entity_category=EntityCategory.DIAGNOSTIC,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,11 +14,16 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 import custom_components.nem_flex_telemetry  # noqa: F401  (must be imported before PHACC resolves custom_components)
+from custom_components.nem_flex_telemetry import transport
 from custom_components.nem_flex_telemetry.const import DOMAIN
+from custom_components.nem_flex_telemetry.github_api import OAUTH_CLIENT_ID
+from tests.github_server import GitHubServer
 
 from .haeo import Hub, add_hub, publish
 
 HOUSEHOLD_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
+LOGIN = "household"
+DATA_OWNER, DATA_REPO = "purcell-lab", "nem-flex-telemetry-data"
 
 
 @pytest.fixture(autouse=True)
@@ -226,3 +233,66 @@ async def unload_entries_at_teardown(hass: HomeAssistant) -> Any:
         if entry.state is ConfigEntryState.LOADED:
             await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+class GitHubClock:
+    """The local GitHub's clock: device-code expiry and slow_down follow it; sleeping advances it."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+        self.sleeps: list[float] = []
+        self.short_sleeps = 0  # the next N sleeps advance 1 s only (polling too fast: slow_down)
+        self.on_sleep: Callable[[int], None] | None = None  # called with the number of sleeps so far
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        if self.short_sleeps:
+            self.short_sleeps -= 1
+            self.now += 1
+        else:
+            self.now += seconds
+        if self.on_sleep is not None:
+            self.on_sleep(len(self.sleeps))
+        await asyncio.sleep(0)  # let the test and the server run (a real delay would stop under freezegun)
+
+
+@pytest.fixture
+def github_clock() -> GitHubClock:
+    return GitHubClock()
+
+
+@pytest.fixture
+async def github(
+    socket_enabled: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, github_clock: GitHubClock
+) -> AsyncIterator[GitHubServer]:
+    """The local GitHub (real HTTP on 127.0.0.1) with the data repository; HA is pointed at it."""
+
+    async def no_wait(seconds: float) -> None:
+        await asyncio.sleep(0)
+
+    async with GitHubServer(tmp_path / "git", client_id=OAUTH_CLIENT_ID, clock=github_clock) as server:
+        server.add_user(LOGIN, name="A Household")
+        server.create_repo(DATA_OWNER, DATA_REPO)
+        server.add_collaborator(DATA_OWNER, DATA_REPO, LOGIN)
+        monkeypatch.setenv(transport.GITHUB_URL_ENV, server.url)
+        monkeypatch.setattr(transport, "device_poll_sleep", github_clock.sleep)
+        monkeypatch.setattr(transport, "retry_sleep", no_wait)
+        yield server
+
+
+def signed_in(entry: MockConfigEntry, github: GitHubServer, token: str | None = None) -> MockConfigEntry:
+    """The entry with a GitHub token for the local server."""
+    token = token or github.issue_token(LOGIN)
+    data = {
+        **entry.data,
+        "token": {"access_token": token, "scope": "public_repo", "refresh_token": None, "expires_at": None},
+        "login": LOGIN,
+        "github_url": github.url,
+    }
+    options = {**entry.options, "status_url": f"{github.url}/cohort/status.json"}  # never the real site
+    return MockConfigEntry(
+        domain=entry.domain, title=entry.title, unique_id=entry.unique_id, data=data, options=options
+    )

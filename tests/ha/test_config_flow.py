@@ -11,11 +11,17 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 
 from custom_components.nem_flex_telemetry.const import DOMAIN
+from tests.github_server import GitHubServer
 
 from .conftest import Household
 
 CANDIDATES = "plug: binary_sensor.ev_plugged_in; soc: sensor.ev_battery_level"
-HOUSEHOLD = {"region": "QLD1", "postcode_prefix": "410", "repository": "purcell-lab/data", "branch": "main"}
+HOUSEHOLD = {
+    "region": "QLD1",
+    "postcode_prefix": "410",
+    "repository": "purcell-lab/nem-flex-telemetry-data",
+    "branch": "main",
+}
 
 
 def limits(mapping: dict[str, Any]) -> dict[str, Any]:
@@ -25,6 +31,20 @@ def limits(mapping: dict[str, Any]) -> dict[str, Any]:
 async def start(hass: HomeAssistant) -> dict[str, Any]:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     return dict(result)
+
+
+async def approve(hass: HomeAssistant, github: GitHubServer, result: dict[str, Any]) -> dict[str, Any]:
+    """Approve the code the progress step shows, as the user would on GitHub; the next step."""
+    assert result["type"] is FlowResultType.SHOW_PROGRESS
+    assert result["step_id"] == "github"
+    assert result["description_placeholders"]["url"] == f"{github.url}/login/device"
+    github.approve(result["description_placeholders"]["code"])
+    await hass.async_block_till_done()
+    return dict(await hass.config_entries.flow.async_configure(result["flow_id"]))
+
+
+async def signed_in_start(hass: HomeAssistant, github: GitHubServer) -> dict[str, Any]:
+    return await approve(hass, github, await start(hass))
 
 
 async def step(hass: HomeAssistant, result: dict[str, Any], user_input: dict[str, Any]) -> dict[str, Any]:
@@ -40,9 +60,9 @@ def suggested(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def test_full_flow_with_errors(hass: HomeAssistant, battery_and_ev: Household) -> None:
+async def test_full_flow_with_errors(hass: HomeAssistant, battery_and_ev: Household, github: GitHubServer) -> None:
     hub = battery_and_ev.hubs[0]
-    result = await start(hass)
+    result = await signed_in_start(hass, github)
     assert result["step_id"] == "household"
     result = await step(hass, result, {**HOUSEHOLD, "postcode_prefix": "41", "repository": "nope", "branch": "a b"})
     assert result["errors"] == {
@@ -105,7 +125,10 @@ async def test_full_flow_with_errors(hass: HomeAssistant, battery_and_ev: Househ
     assert entry.data["licence"] == "CC-BY-4.0"
     assert entry.data["consent_time"]
     assert entry.options["mapping"]["load_powers"] == [hub.id("House Load", "load_power")]
-    assert entry.options["repository"] == "purcell-lab/data"
+    assert entry.options["repository"] == "purcell-lab/nem-flex-telemetry-data"
+    assert entry.data["login"] == "household"
+    assert entry.data["github_url"] == github.url
+    assert entry.data["token"]["access_token"] in {token.value for token in github.state.tokens.values()}
     assert [a["asset_id"] for a in entry.options["assets"]] == ["battery", "ev1"]
     assert entry.options["assets"][1]["power_sign"] == "charge_positive"
     await hass.async_block_till_done()
@@ -121,8 +144,8 @@ async def test_no_haeo_aborts(hass: HomeAssistant) -> None:
     assert result["reason"] == "haeo_not_found"
 
 
-async def test_consent_needs_a_record(hass: HomeAssistant, battery_only: Household) -> None:
-    result = await start(hass)
+async def test_consent_needs_a_record(hass: HomeAssistant, battery_only: Household, github: GitHubServer) -> None:
+    result = await signed_in_start(hass, github)
     result = await step(hass, result, HOUSEHOLD)
     result = await step(hass, result, limits(suggested(result)))
     result = await step(hass, result, {**suggested(result), "include": False})  # battery left out
@@ -212,12 +235,20 @@ async def test_options_assets_adds_the_ev(hass: HomeAssistant, loaded: Any, batt
 
 async def test_options_publishing(hass: HomeAssistant, loaded: Any) -> None:
     result = await options_step(hass, loaded, "publishing")
-    assert suggested(result) == {"paused": False, "repository": "purcell-lab/nem-flex-telemetry-data", "branch": "main"}
+    assert suggested(result) == {
+        "paused": False,
+        "repository": "purcell-lab/nem-flex-telemetry-data",
+        "branch": "main",
+        "status_url": "https://purcell-lab.github.io/nem-flex-telemetry/data/status.json",
+    }
     result = await options_configure(hass, result, {"paused": True, "repository": "x", "branch": "main"})
     assert result["errors"] == {"repository": "invalid_repository"}
-    result = await options_configure(hass, result, {"paused": True, "repository": "me/data", "branch": "main"})
+    status_url = "https://example.org/status.json"
+    changes = {"paused": True, "repository": "me/data", "branch": "main", "status_url": status_url}
+    result = await options_configure(hass, result, changes)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert loaded.options["paused"] is True
     assert loaded.options["repository"] == "me/data"
+    assert loaded.options["status_url"] == status_url
     assert hass.states.get("sensor.nem_flex_telemetry_publishing").state == "paused"  # reloaded with the change

@@ -7,7 +7,12 @@ import re
 from pathlib import Path
 
 from custom_components.nem_flex_telemetry import config_flow
-from custom_components.nem_flex_telemetry.const import ISSUE_ENTITY_GONE, ISSUE_HAEO_FAILING, ISSUE_HAEO_NOT_FOUND
+from custom_components.nem_flex_telemetry.const import (
+    ISSUE_ENTITY_GONE,
+    ISSUE_HAEO_FAILING,
+    ISSUE_HAEO_NOT_FOUND,
+    ISSUE_NO_PUSH_ACCESS,
+)
 
 PACKAGE = Path(config_flow.__file__).parent
 STRINGS = json.loads((PACKAGE / "strings.json").read_text(encoding="utf-8"))
@@ -22,7 +27,7 @@ def test_every_field_is_labelled_and_described() -> None:
         for step_id, step in STRINGS[section]["step"].items():
             if "menu_options" in step:
                 continue
-            assert set(step["data"]) == set(step["data_description"]), (section, step_id)
+            assert set(step.get("data", {})) == set(step.get("data_description", {})), (section, step_id)
     assert set(STRINGS["config"]["step"]["mapping"]["data"]) == set(config_flow.MAPPING_FIELDS)
     assert set(STRINGS["config"]["step"]["asset"]["data"]) == set(config_flow.ASSET_FORM_FIELDS)
     assert STRINGS["options"]["step"]["asset"] == STRINGS["config"]["step"]["asset"]
@@ -35,4 +40,11 @@ def test_every_error_is_translated() -> None:
     errors |= {"required"}
     assert errors <= set(STRINGS["config"]["error"])
     assert STRINGS["config"]["error"] == STRINGS["options"]["error"]
-    assert {ISSUE_HAEO_NOT_FOUND, ISSUE_ENTITY_GONE, ISSUE_HAEO_FAILING} == set(STRINGS["issues"])
+    assert {ISSUE_HAEO_NOT_FOUND, ISSUE_ENTITY_GONE, ISSUE_HAEO_FAILING, ISSUE_NO_PUSH_ACCESS} == set(STRINGS["issues"])
+
+
+def test_every_action_and_exception_is_translated() -> None:
+    services = (PACKAGE / "services.yaml").read_text(encoding="utf-8")
+    assert set(re.findall(r"^([a-z_]+):$", services, re.MULTILINE)) == set(STRINGS["services"])
+    sources = (PACKAGE / "services.py").read_text(encoding="utf-8")
+    assert set(re.findall(r'translation_key="([a-z_]+)"', sources)) <= set(STRINGS["exceptions"])

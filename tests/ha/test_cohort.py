@@ -1,0 +1,90 @@
+"""The cohort size sensor reads the published status.json every few hours; failures keep the last size."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp import web
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from tests.github_server import GitHubServer
+
+from .conftest import Household, signed_in
+
+NOW = datetime(2026, 11, 22, 3, 7, tzinfo=UTC)
+
+
+class StatusSite:
+    """A stand-in for the published site: serves whatever ``body`` holds at /data/status.json."""
+
+    def __init__(self) -> None:
+        self.body = '{"cohort_size": 42, "generated_at": "2026-11-22T00:00:00Z"}'
+        self.url = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        return web.Response(text=self.body, content_type="application/json")
+
+
+@pytest.fixture
+async def status_site(socket_enabled: None) -> AsyncIterator[StatusSite]:
+    site = StatusSite()
+    app = web.Application()
+    app.router.add_get("/data/status.json", site.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    tcp = web.TCPSite(runner, "127.0.0.1", 0)
+    await tcp.start()
+    site.url = f"http://127.0.0.1:{runner.addresses[0][1]}/data/status.json"
+    yield site
+    await runner.cleanup()
+
+
+def cohort_state(hass: HomeAssistant) -> str:
+    found = hass.states.get("sensor.nem_flex_telemetry_households_publishing")
+    assert found is not None
+    return found.state
+
+
+async def test_cohort_size_every_few_hours_and_failures_keep_it(
+    hass: HomeAssistant,
+    battery_only: Household,
+    github: GitHubServer,
+    status_site: StatusSite,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    freezer.move_to(NOW)
+    entry = signed_in(battery_only.entry(), github)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options={**entry.options, "status_url": status_site.url})
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert cohort_state(hass) == "unknown"
+    later = NOW + timedelta(hours=6, seconds=1)
+    freezer.move_to(later)
+    async_fire_time_changed(hass, later)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert cohort_state(hass) == "42"
+
+    status_site.body = "<html>not json</html>"
+    await entry.runtime_data.cohort.async_refresh()
+    status_site.body = '{"cohort_size": "many"}'
+    await entry.runtime_data.cohort.async_refresh()
+    assert cohort_state(hass) == "42"
+    warnings = [r for r in caplog.records if "Cohort size not updated" in r.message and r.levelname == "WARNING"]
+    assert len(warnings) == 1  # then quiet: the size is only informative
+    status_site.body = '{"cohort_size": 57}'
+    await entry.runtime_data.cohort.async_refresh()
+    assert cohort_state(hass) == "57"
+
+
+async def test_only_signed_in_households_fetch_it(
+    hass: HomeAssistant, battery_only: Household, setup_entry: Any
+) -> None:
+    entry = await setup_entry(battery_only)
+    assert entry.runtime_data.cohort is None

@@ -1,0 +1,290 @@
+"""Publishing to the local GitHub: records land in git once, leave the outbox only after a commit, faults keep them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.nem_flex_telemetry.const import DOMAIN
+from custom_components.nem_flex_telemetry.diagnostics import async_get_config_entry_diagnostics
+from custom_components.nem_flex_telemetry.publisher import hourly_offset
+from tests.github_server import GitHubServer
+
+from .conftest import DATA_OWNER, DATA_REPO, HOUSEHOLD_ID, LOGIN, GitHubClock, Household, signed_in
+
+NOW = datetime(2026, 11, 22, 3, 7, tzinfo=UTC)
+FIRST = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+DAY_FILE = f"data/raw/{HOUSEHOLD_ID}/2026/11/22.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def github_time(github_clock: GitHubClock, freezer: FrozenDateTimeFactory) -> None:
+    """The local GitHub and Home Assistant agree on the time (rate-limit resets are epoch seconds)."""
+    freezer.move_to(NOW)
+    github_clock.now = NOW.timestamp()
+
+
+def move_to(freezer: FrozenDateTimeFactory, github_clock: GitHubClock, when: datetime) -> None:
+    freezer.move_to(when)
+    github_clock.now = when.timestamp()
+
+
+@pytest.fixture
+def loaded(hass: HomeAssistant, github: GitHubServer) -> Callable[..., Awaitable[MockConfigEntry]]:
+    """A signed-in entry with ``count`` records (02:00, 02:05 ... UTC) waiting in its outbox."""
+
+    async def _loaded(household: Household, count: int = 3, token: str | None = None) -> MockConfigEntry:
+        entry = signed_in(household.entry(), github, token)
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        for n in range(count):
+            assert await entry.runtime_data.sampler.async_sample(FIRST + timedelta(minutes=5 * n))
+        return entry
+
+    return _loaded
+
+
+def published_intervals(github: GitHubServer) -> list[str]:
+    text = github.read_file(DATA_OWNER, DATA_REPO, DAY_FILE)
+    return [] if text is None else [json.loads(line)["interval_start_utc"] for line in text.decode().splitlines()]
+
+
+def git(github: GitHubServer, *args: str) -> list[str]:
+    """Read the data repository with git itself, not through the server."""
+    path = github.repo(DATA_OWNER, DATA_REPO).git.path
+    done = subprocess.run(["git", "--git-dir", str(path), *args], capture_output=True, text=True, check=True)
+    return done.stdout.splitlines()
+
+
+def head_files(github: GitHubServer) -> list[str]:
+    return git(github, "ls-tree", "-r", "--name-only", "main")
+
+
+def git_log(github: GitHubServer) -> list[str]:
+    return git(github, "log", "--format=%H %s", "main")
+
+
+async def publish_now(hass: HomeAssistant) -> Any:
+    return await hass.services.async_call(DOMAIN, "publish_now", {}, blocking=True, return_response=True)
+
+
+def state(hass: HomeAssistant, key: str) -> str:
+    found = hass.states.get(f"sensor.nem_flex_telemetry_{key}")
+    assert found is not None
+    return found.state
+
+
+EXPECTED = ["2026-11-22T02:00:00Z", "2026-11-22T02:05:00Z", "2026-11-22T02:10:00Z"]
+
+
+async def test_publish_now_commits_then_acknowledges(
+    hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    entry = await loaded(battery_only)
+    assert state(hass, "records_waiting") == "3"
+    assert await publish_now(hass) == {"records_added": 3, "pending": 0}
+    assert published_intervals(github) == EXPECTED
+    assert entry.runtime_data.outbox.pending_count() == 0
+    assert state(hass, "records_waiting") == "0"
+    assert state(hass, "records_published") == "3"
+    assert state(hass, "last_upload_status") == "Published 3 records"
+    assert state(hass, "last_upload") == NOW.isoformat()
+    assert state(hass, "publishing") == "active"
+    # Nothing new: no second commit, nothing published twice.
+    commits = git_log(github)
+    assert await publish_now(hass) == {"records_added": 0, "pending": 0}
+    assert published_intervals(github) == EXPECTED
+    assert git_log(github) == commits
+    token = entry.data["token"]["access_token"]
+    assert token not in caplog.text
+    assert token not in json.dumps(await async_get_config_entry_diagnostics(hass, entry))
+
+
+async def test_hourly_publish_at_the_household_minute(
+    hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any, freezer: FrozenDateTimeFactory
+) -> None:
+    await loaded(battery_only)
+    minute, second = hourly_offset(HOUSEHOLD_ID)
+    assert hourly_offset(HOUSEHOLD_ID) == (minute, second)  # stable across restarts
+    when = NOW.replace(hour=4, minute=minute, second=second)
+    freezer.move_to(when)
+    async_fire_time_changed(hass, when)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert published_intervals(github) == EXPECTED
+    assert state(hass, "records_waiting") == "0"
+
+
+async def _rate_limited(github: GitHubServer) -> None:
+    github.exhaust_rate_limit(LOGIN)
+
+
+async def _secondary_limit(github: GitHubServer) -> None:
+    github.secondary_limit(1, retry_after=120)
+
+
+async def _server_errors(github: GitHubServer) -> None:
+    github.fail_next(4, status=502)  # every attempt of one request
+
+
+async def _network_down(github: GitHubServer) -> None:
+    await github.set_down(True)
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        (_rate_limited, "rate limit"),
+        (_secondary_limit, "rate limit"),
+        (_server_errors, "could not be reached"),
+        (_network_down, "could not be reached"),
+    ],
+)
+async def test_faults_keep_records_and_the_retry_publishes_them(
+    hass: HomeAssistant,
+    battery_only: Household,
+    github: GitHubServer,
+    github_clock: GitHubClock,
+    loaded: Any,
+    freezer: FrozenDateTimeFactory,
+    fault: Callable[[GitHubServer], Awaitable[None]],
+    words: str,
+) -> None:
+    entry = await loaded(battery_only)
+    await fault(github)
+    with pytest.raises(HomeAssistantError, match=words):
+        await publish_now(hass)
+    assert entry.runtime_data.outbox.pending_count() == 3
+    assert published_intervals(github) == []
+    assert words in state(hass, "last_upload_status")
+    assert "records are kept" in state(hass, "last_upload_status")
+    assert state(hass, "publishing") == "active"  # waiting for GitHub is not the household's problem
+    retry_at = entry.runtime_data.publisher.retry_at
+    assert retry_at is not None
+    await github.set_down(False)
+    move_to(freezer, github_clock, retry_at + timedelta(seconds=1))
+    async_fire_time_changed(hass, retry_at + timedelta(seconds=1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # Intervals sampled while waiting (the 5-minute clock kept running) go out with the backlog.
+    assert published_intervals(github)[:3] == EXPECTED
+    assert entry.runtime_data.outbox.pending_count() == 0
+    assert entry.runtime_data.publisher.retry_at is None
+
+
+async def test_revoked_token_starts_reauth_and_keeps_records(
+    hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any
+) -> None:
+    token = github.issue_token(LOGIN)
+    entry = await loaded(battery_only, token=token)
+    github.revoke_token(token)
+    with pytest.raises(HomeAssistantError, match="sign in again"):
+        await publish_now(hass)
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert entry.runtime_data.outbox.pending_count() == 3
+    assert state(hass, "publishing") == "needs_attention"
+
+
+async def test_no_push_access_raises_a_repair_issue_until_access_returns(
+    hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any
+) -> None:
+    entry = await loaded(battery_only)
+    github.remove_push_access(DATA_OWNER, DATA_REPO, LOGIN)
+    with pytest.raises(HomeAssistantError, match="cannot write"):
+        await publish_now(hass)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"no_push_access_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {"repository": f"{DATA_OWNER}/{DATA_REPO}"}
+    assert entry.runtime_data.outbox.pending_count() == 3
+    assert state(hass, "publishing") == "needs_attention"
+    github.add_collaborator(DATA_OWNER, DATA_REPO, LOGIN)
+    await publish_now(hass)
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"no_push_access_{entry.entry_id}") is None
+    assert published_intervals(github) == EXPECTED
+    assert state(hass, "publishing") == "active"
+
+
+async def test_unload_during_a_flush_loses_nothing(
+    hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any
+) -> None:
+    entry = await loaded(battery_only)
+    outbox = entry.runtime_data.outbox
+    github.set_latency(30)  # the flush is still waiting for GitHub when Home Assistant unloads the entry
+    entry.runtime_data.publisher.async_start_flush()  # what the hourly timer does
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert outbox.pending_count() == 3
+    github.set_latency(0)
+    assert published_intervals(github) == []
+
+
+async def test_withdraw_needs_confirmation_then_removes_every_file(
+    hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any
+) -> None:
+    entry = await loaded(battery_only)
+    await publish_now(hass)
+    assert DAY_FILE in head_files(github)
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(DOMAIN, "withdraw", {"confirm": "yes"}, blocking=True)
+    assert DAY_FILE in head_files(github)
+    response = await hass.services.async_call(
+        DOMAIN, "withdraw", {"confirm": "WITHDRAW"}, blocking=True, return_response=True
+    )
+    assert response is not None
+    assert response["files_removed"] == 1
+    assert not [path for path in head_files(github) if HOUSEHOLD_ID in path]
+    assert entry.options["paused"] is True
+    assert state(hass, "publishing") == "paused"
+    assert await publish_now(hass) == {"records_added": 0, "pending": 0}  # paused: nothing goes out
+
+
+async def test_actions_need_a_signed_in_entry(hass: HomeAssistant, battery_only: Household, setup_entry: Any) -> None:
+    await setup_entry(battery_only)
+    with pytest.raises(ServiceValidationError):
+        await publish_now(hass)
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(DOMAIN, "withdraw", {"confirm": "WITHDRAW"}, blocking=True)
+
+
+async def test_refreshed_token_is_kept_in_the_entry(
+    hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any
+) -> None:
+    github.state.expiring_tokens = True  # GitHub-App style: 8-hour tokens with a refresh token
+    token = github.issue_token(LOGIN)
+    refresh = github.state.tokens[token].refresh_token
+    entry = signed_in(battery_only.entry(), github, token)
+    entry.add_to_hass(hass)
+    stored = {"access_token": token, "scope": "", "refresh_token": refresh, "expires_at": NOW.timestamp() - 1}
+    hass.config_entries.async_update_entry(entry, data={**entry.data, "token": stored})
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await entry.runtime_data.sampler.async_sample(FIRST)
+    await publish_now(hass)
+    assert published_intervals(github) == EXPECTED[:1]
+    assert entry.data["token"]["access_token"] not in (token, None)
+    assert entry.data["token"]["refresh_token"] != refresh  # each refresh replaces the pair
+
+
+async def test_withdraw_failure_is_reported_and_publishing_stays_paused(
+    hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any
+) -> None:
+    entry = await loaded(battery_only)
+    await github.set_down(True)
+    with pytest.raises(HomeAssistantError, match="publishing stays paused"):
+        await hass.services.async_call(DOMAIN, "withdraw", {"confirm": "WITHDRAW"}, blocking=True)
+    assert entry.options["paused"] is True
+    await github.set_down(False)
