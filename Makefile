@@ -3,7 +3,7 @@ RUN := scripts/run
 PYTEST_CORE := $(RUN) python -m pytest -p no:homeassistant -p no:cacheprovider --ignore=tests/ha
 PYTEST_HA := $(RUN) python -m pytest -p no:cacheprovider tests/ha
 
-.PHONY: setup test lint types test-core test-ha simulate site serve demo demo-sample
+.PHONY: setup test lint types test-core test-ha simulate site serve demo demo-sample github-server
 
 setup:  ## Install everything: Python 3.14 env (HA 2026.10, pandas, pyarrow, tools), Chromium, npm packages
 	scripts/toolchain.sh
@@ -39,3 +39,6 @@ demo: setup  ## The whole pipeline on a synthetic cohort, served locally: make d
 
 demo-sample:  ## Regenerate site/demo/*.json from the generator and the aggregation
 	scripts/make_demo_sample.sh
+
+github-server:  ## Local GitHub stand-in for a real Home Assistant: start HA with NEM_FLEX_GITHUB_URL=http://127.0.0.1:8787
+	$(RUN) python -m tests.github_server --repo $(or $(REPO),/tmp/nem-flex-github) --port $(or $(PORT),8787) --client-id Ov23liNemFlexTelemetry
