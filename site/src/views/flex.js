@@ -57,7 +57,7 @@ function charts(rows, region, meta) {
         width,
         height: 260,
         marginBottom: TIME_MARGIN_BOTTOM,
-          x: timeAxis(width),
+        x: timeAxis(width),
         y: { label: "kW", grid: true },
         marks: [
           suppressedBands(spans),
@@ -79,7 +79,7 @@ function charts(rows, region, meta) {
         width,
         height: 200,
         marginBottom: TIME_MARGIN_BOTTOM,
-          x: timeAxis(width),
+        x: timeAxis(width),
         y: symlogPrice("c/kWh", rows.flatMap((row) => [cents(row.price_buy), cents(row.price_sell)])),
         marks: [
           suppressedBands(spans),
