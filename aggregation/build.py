@@ -9,10 +9,14 @@ cached cells and the last 28 days of intervals, so a run's cost follows the new 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import shutil
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +24,7 @@ from typing import Any
 
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
-from aggregation import clean, cohort, datapackage, layout, publish, quarantine, read, state, store
+from aggregation import clean, cohort, datapackage, layout, partials, publish, quarantine, read, state, store
 from aggregation.state import FileEntry
 from aggregation.views import (
     assets,
@@ -39,6 +43,7 @@ HELP = "validate raw JSONL and build cohort Parquet and dashboard views"
 # Household intervals are kept this long (the views read 28 days); older days keep only their cells
 # and are re-read from raw in full if one of their files changes later.
 RECORDS_KEPT_DAYS = 35
+DEFAULT_WORKERS = min(2, os.cpu_count() or 1)  # days are rebuilt in parallel; the machines have 2 cores
 VIEWS = {
     "status": status.build,
     "flex": flex.build,
@@ -99,33 +104,82 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--full", action="store_true", help="ignore the state and rebuild everything")
     parser.add_argument("--demo", action="store_true", help="mark the views as built from synthetic data")
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        help=f"processes for rebuilding days (default {DEFAULT_WORKERS})",
+    )
+    parser.add_argument(
         "--now", type=datetime.fromisoformat, default=None, help="reference time for the future check (UTC ISO)"
     )
 
 
-def _rebuild_day(
-    raw: Path, out: Path, day: str, files: list[layout.RawFile], changed: set[str], known: state.State, now: datetime
-) -> tuple[pd.DataFrame, dict[str, tuple[clean.FileSummary, str]]]:
+@dataclass(frozen=True, slots=True)
+class DayJob:
+    """One UTC day to rebuild: its files, which of them changed, and whether its intermediates existed."""
+
+    raw: Path
+    out: Path
+    day: str
+    files: list[layout.RawFile]
+    changed: frozenset[str]
+    known: bool
+    now: datetime
+
+
+@dataclass(slots=True)
+class DayResult:
+    day: str
+    summaries: dict[str, tuple[clean.FileSummary, str]]
+    households: list[str]
+    empty: bool
+
+
+def _day_frame(job: DayJob) -> tuple[pd.DataFrame, dict[str, tuple[clean.FileSummary, str]]]:
     """The day's intervals: cached rows of unchanged files plus the re-read changed files."""
-    present = {file.household for file in files}
-    cached = store.read_records(out, day)
-    if cached.empty and day in known.days:
-        changed = changed | {file.rel for file in files}  # intermediates pruned: re-read the whole day
-    reread = {file.household for file in files if file.rel in changed}
+    present = {file.household for file in job.files}
+    changed: set[str] = set(job.changed)
+    cached = store.read_records(job.out, job.day)
+    if cached.empty and job.known:
+        changed |= {file.rel for file in job.files}  # intermediates pruned: re-read the whole day
+    reread = {file.household for file in job.files if file.rel in changed}
     if not cached.empty:
         cached = cached[cached["household"].isin(present - reread)]
-    parsed = read.read_files(raw, [file for file in files if file.rel in changed])
+    parsed = read.read_files(job.raw, [file for file in job.files if file.rel in changed])
     frames = [cached] if not cached.empty else []
     summaries: dict[str, tuple[clean.FileSummary, str]] = {}
-    fresh, file_summaries = clean.clean_many(parsed, now)
+    fresh, file_summaries = clean.clean_many(parsed, job.now)
     for item, summary in zip(parsed, file_summaries, strict=True):
         summaries[item.file.rel] = (summary, item.digest)
     if not fresh.empty:
         frames.append(fresh)
     if not frames:
         return pd.DataFrame(), summaries
-    merged = pd.concat(frames, ignore_index=True)
+    merged = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return merged.sort_values(["household", "interval_start"], kind="stable").reset_index(drop=True), summaries
+
+
+def rebuild_day(job: DayJob) -> DayResult:
+    """Read, validate and aggregate one day; writes its intervals, cells and view partials."""
+    frame, summaries = _day_frame(job)
+    if frame.empty:
+        store.drop_day(job.out, job.day)
+        return DayResult(job.day, summaries, [], empty=True)
+    store.write_table(frame, store.records_path(job.out, job.day))
+    for resolution, cells in cohort.day_cells(frame).items():
+        store.write_table(cells, store.cells_path(job.out, job.day, resolution))
+    partials.write_day(job.out, job.day, partials.day_partials(frame))
+    return DayResult(job.day, summaries, sorted(frame["household"].unique().tolist()), empty=False)
+
+
+def _rebuild_days(jobs: list[DayJob], workers: int) -> Iterator[DayResult]:
+    """Days in order; in ``workers`` processes when there is more than one day (each day is independent)."""
+    if workers <= 1 or len(jobs) <= 1:
+        yield from map(rebuild_day, jobs)
+        return
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        yield from pool.map(rebuild_day, jobs)
 
 
 def _write_outputs(out: Path, views: Path, known: state.State, days: set[str], stamp: str, demo: bool) -> None:
@@ -148,6 +202,7 @@ def build(
     demo: bool = False,
     now: datetime | None = None,
     generated_at: str | None = None,
+    workers: int = DEFAULT_WORKERS,
 ) -> Summary:
     """Run the build; returns what it did. Never stops on bad input: bad input is quarantined."""
     began = time.perf_counter()
@@ -170,27 +225,30 @@ def build(
     progress = Progress(len(changed))
     all_days = set(known.days)
     households: set[str] = set()
-    for day in sorted(days):
-        frame, summaries = _rebuild_day(raw, out, day, by_day.get(day, []), changed_rels, known, now)
-        progress.advance(len(summaries))
-        summary.files += len(summaries)
-        summary.bytes += sum(file.size for file in by_day.get(day, []) if file.rel in summaries)
-        for file in by_day.get(day, []):
-            if file.rel in summaries:
-                file_summary, read_digest = summaries[file.rel]
+    jobs = [
+        DayJob(
+            raw, out, day, files_of, frozenset(f.rel for f in files_of if f.rel in changed_rels), day in known.days, now
+        )
+        for day in sorted(days)
+        for files_of in [by_day.get(day, [])]
+    ]
+    for result in _rebuild_days(jobs, workers):
+        day_files = by_day.get(result.day, [])
+        progress.advance(len(result.summaries))
+        summary.files += len(result.summaries)
+        summary.bytes += sum(file.size for file in day_files if file.rel in result.summaries)
+        for file in day_files:
+            if file.rel in result.summaries:
+                file_summary, read_digest = result.summaries[file.rel]
                 digest = read_digest or hashes.get(file.rel, "")  # "" for an unreadable file
                 known.files[file.rel] = FileEntry(file.size, file.mtime_ns, digest, file_summary)
                 summary.records += file_summary.records
                 summary.rejected += sum(file_summary.rejected.values()) + (1 if file_summary.file_reason else 0)
-        if frame.empty:
-            store.drop_day(out, day)
-            all_days.discard(day)
-            continue
-        households.update(frame["household"].unique().tolist())
-        store.write_table(frame, store.records_path(out, day))
-        for resolution, cells in cohort.day_cells(frame).items():
-            store.write_table(cells, store.cells_path(out, day, resolution))
-        all_days.add(day)
+        if result.empty:
+            all_days.discard(result.day)
+        else:
+            households.update(result.households)
+            all_days.add(result.day)
     progress.close()
     known.days = sorted(all_days)
     store.prune_records(out, known.days, RECORDS_KEPT_DAYS)
@@ -206,6 +264,8 @@ def build(
 
 def run(args: argparse.Namespace) -> int:
     now = args.now.replace(tzinfo=args.now.tzinfo or UTC) if args.now else None
-    result: Any = build(args.raw, args.out, args.views, args.state, full=args.full, demo=args.demo, now=now)
+    result: Any = build(
+        args.raw, args.out, args.views, args.state, full=args.full, demo=args.demo, now=now, workers=args.workers
+    )
     print(result.line())
     return 0

@@ -16,7 +16,7 @@ from aggregation.clean import FileSummary
 from aggregation.layout import RawFile, Rejected
 from aggregation.read import content_digest
 
-VERSION: Final = 1
+VERSION: Final = 2  # 2: view partials under _state/partials
 
 
 def content_hash(path: Path) -> str:

@@ -36,24 +36,32 @@ def cells_path(cohort: Path, day: str, resolution: str) -> Path:
     return cohort / STATE_DIR / "cells" / f"day={day}" / f"{resolution}.parquet"
 
 
-def read_records(cohort: Path, day: str, columns: list[str] | None = None) -> pd.DataFrame:
-    path = records_path(cohort, day)
+def partials_dir(cohort: Path, day: str) -> Path:
+    return cohort / STATE_DIR / "partials" / f"day={day}"
+
+
+def read_path(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """A Parquet file as a frame; an empty frame when it does not exist."""
     if not path.exists():
         return pd.DataFrame()
     return pq.read_table(path, columns=columns).to_pandas()
 
 
+def read_records(cohort: Path, day: str, columns: list[str] | None = None) -> pd.DataFrame:
+    return read_path(records_path(cohort, day), columns)
+
+
 def read_cells(cohort: Path, day: str, resolution: str) -> pd.DataFrame:
-    path = cells_path(cohort, day, resolution)
-    return pq.read_table(path).to_pandas() if path.exists() else pd.DataFrame()
+    return read_path(cells_path(cohort, day, resolution))
 
 
 def drop_day(cohort: Path, day: str) -> None:
-    for folder in (records_path(cohort, day).parent, cells_path(cohort, day, "x").parent):
+    for folder in (records_path(cohort, day).parent, cells_path(cohort, day, "x").parent, partials_dir(cohort, day)):
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def prune_records(cohort: Path, days: list[str], keep: int) -> None:
-    """Delete the household intervals of all but the newest ``keep`` days (their cells stay)."""
+    """Delete the household intervals and view partials of all but the newest ``keep`` days (cells stay)."""
     for day in days[:-keep] if len(days) > keep else []:
         shutil.rmtree(records_path(cohort, day).parent, ignore_errors=True)
+        shutil.rmtree(partials_dir(cohort, day), ignore_errors=True)

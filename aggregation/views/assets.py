@@ -7,48 +7,29 @@ from typing import Any
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
 from aggregation import suppress
+from aggregation.cohort import NEM
 from aggregation.views.common import Inputs, cell_rule, count, dense, households_in, meta, sig4
 
 KINDS = {"stationary_battery": "battery", "ev": "ev"}
 STATES = ("unplugged", "plugged_idle", "charging", "discharging", "driving")
+SERIES = {"assets": "assets", "stored_kwh": "stored_kwh", "setpoint_kw": "setpoint_kw"}
 
 
 def _kind_series(
-    frame: pd.DataFrame, prefix: str, start: pd.Timestamp, end: pd.Timestamp
+    cells: pd.DataFrame, kind: str, start: pd.Timestamp, end: pd.Timestamp
 ) -> tuple[dict[str, Any], list[bool]]:
-    columns = ["hour_start", "household", *(f"{prefix}_{name}" for name in ("count", "stored_kwh", "setpoint_kw"))]
-    owners = frame[columns]  # filter only the columns used, not the whole window frame
-    owners = owners[owners[f"{prefix}_count"] > 0].copy()
-    if owners.empty:
-        return dense(pd.DataFrame(), start, end, "1h", {"assets": "assets", "stored_kwh": "s", "setpoint_kw": "p"}), []
-    owners["stored"] = owners[f"{prefix}_stored_kwh"]
-    cells = cell_rule(owners, ["hour_start"], "stored", suppress.REGION_RULE)
-    sums = owners.groupby("hour_start").agg(
-        assets=(f"{prefix}_count", "sum"),
-        intervals=("household", "size"),
-        stored=(f"{prefix}_stored_kwh", "sum"),
-        setpoint=(f"{prefix}_setpoint_kw", "sum"),
-    )
-    steps = 12.0  # time average of the cohort total over the hour's 5-minute intervals
-    cells["assets"] = (sums["assets"] / steps).round().astype("Int64")
-    cells["stored_kwh"] = sums["stored"] / steps
-    cells["setpoint_kw"] = sums["setpoint"] / steps
-    hidden = cells["suppressed"]
-    for name in ("assets", "stored_kwh", "setpoint_kw"):
-        cells[name] = cells[name].mask(hidden)
-    cells = cells.reset_index().rename(columns={"hour_start": "start"})
-    block = dense(
-        cells, start, end, "1h", {"assets": "assets", "stored_kwh": "stored_kwh", "setpoint_kw": "setpoint_kw"}
-    )
-    return block, cells["suppressed"].tolist()
+    rows = cells[cells["kind"] == kind] if not cells.empty else cells
+    if rows.empty:
+        return dense(pd.DataFrame(), start, end, "1h", SERIES), []
+    rows = rows[(rows["start"] >= start) & (rows["start"] < end)]
+    return dense(rows, start, end, "1h", SERIES), rows["suppressed"].tolist()
 
 
-def _ev_states(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    evs = frame[["hour_aest", "household", "ev_count", *(f"ev_{state}" for state in STATES)]]
-    evs = evs[evs["ev_count"] > 0]
+def _ev_states(hours: pd.DataFrame) -> list[dict[str, Any]]:
+    evs = hours.loc[(hours["region"] == NEM) & (hours["ev_weight"] > 0)]
     if evs.empty:
         return []
-    cells = cell_rule(evs.assign(weight=evs["ev_count"].astype(float)), ["hour_aest"], "weight", suppress.REGION_RULE)
+    cells = cell_rule(evs, ["hour_aest"], "ev_weight", suppress.REGION_RULE)
     counts = evs.groupby("hour_aest")[[f"ev_{state}" for state in STATES]].sum()
     total = counts.sum(axis=1)
     rows = []
@@ -63,27 +44,28 @@ def _ev_states(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def _bidirectional(frame: pd.DataFrame) -> dict[str, Any]:
-    evs = frame[["household", "ev_count", "ev_bidirectional_capable", "ev_discharging"]]
-    evs = evs[evs["ev_count"] > 0]
-    per_household = evs.groupby("household").agg(
-        evs=("ev_count", "max"), capable=("ev_bidirectional_capable", "max"), discharging=("ev_discharging", "sum")
+def _bidirectional(households: pd.DataFrame) -> dict[str, Any]:
+    per_household = households.groupby("household", sort=True).agg(
+        evs=("ev_max", "max"),
+        capable=("capable_max", "max"),
+        discharging=("ev_discharging", "sum"),
+        intervals=("ev_intervals", "sum"),
     )
-    households = len(per_household)
-    if households < suppress.REGION_RULE.min_households:
+    per_household = per_household[per_household["evs"] > 0]
+    if len(per_household) < suppress.REGION_RULE.min_households:
         return {"evs": None, "bidirectional_capable_share": None, "discharging_share": None, "suppressed": True}
     ev_count = int(per_household["evs"].sum())
     return {
         "evs": ev_count,
         "bidirectional_capable_share": sig4(per_household["capable"].sum() / ev_count),
-        "discharging_share": sig4(evs["ev_discharging"].sum() / evs["ev_count"].sum()),
+        "discharging_share": sig4(per_household["discharging"].sum() / per_household["intervals"].sum()),
         "suppressed": False,
     }
 
 
 def build(inputs: Inputs) -> dict[str, Any]:
     days = inputs.window_days()
-    frame = inputs.records()
+    hours = inputs.hours()
     series: dict[str, Any] = {}
     flags: list[bool] = []
     ev_states: list[dict[str, Any]] = []
@@ -93,15 +75,16 @@ def build(inputs: Inputs) -> dict[str, Any]:
         "discharging_share": None,
         "suppressed": True,
     }
-    if not frame.empty:
+    if not hours.empty:
         start = pd.Timestamp(days[0], tz="UTC")
         end = pd.Timestamp(days[-1], tz="UTC") + pd.Timedelta(days=1)
+        asset_hours = inputs.partial("asset_hours")
         for kind, prefix in KINDS.items():
-            series[kind], kind_flags = _kind_series(frame, prefix, start, end)
+            series[kind], kind_flags = _kind_series(asset_hours, prefix, start, end)
             flags += kind_flags
-        ev_states = _ev_states(frame)
+        ev_states = _ev_states(hours)
         flags += [row["suppressed"] for row in ev_states]
-        bidirectional = _bidirectional(frame)
+        bidirectional = _bidirectional(inputs.partial("households"))
     units = {
         "assets": "count",
         "stored_kwh": "kWh",

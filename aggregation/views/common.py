@@ -10,41 +10,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
-from aggregation import clean, cohort, publish, store, suppress
+from aggregation import cohort, partials, publish, store, suppress
 from aggregation.state import State
 
-AEST: Final = pd.Timedelta(hours=10)
-WINDOW_DAYS: Final = 28  # household-level views use the last 28 days: cost does not grow with history
+WINDOW_DAYS: Final = 28  # household-level views cover the last 28 days, from per-day partials
 HOURLY_LIMIT_DAYS: Final = 92  # longer periods are published daily to keep files small
 REGIONS: Final = cohort.REGION_ORDER
-# Intervals columns the views read (the rest stay on disk).
-VIEW_COLUMNS: Final = [
-    "household",
-    "interval_start",
-    "region",
-    "net_import_kw",
-    "solar_kw",
-    "house_load_kw",
-    "naive_baseline_kw",
-    "naive_baseline_method",
-    "price_signal_seen",
-    "price_export_seen",
-    "envelope_import_limit_kw",
-    "envelope_export_limit_kw",
-    *(name for name in clean.SCALARS if name.startswith("shadow_")),
-    "asset_dual_mean",
-    "battery_count",
-    "battery_stored_kwh",
-    "battery_setpoint_kw",
-    "ev_count",
-    "ev_stored_kwh",
-    "ev_setpoint_kw",
-    "ev_bidirectional_capable",
-    *(f"ev_{state}" for state in clean.EV_STATES),
-]
 INTERVALS: Final = {"5m": pd.Timedelta(minutes=5), "1h": pd.Timedelta(hours=1), "1d": pd.Timedelta(days=1)}
 
 
@@ -71,20 +44,6 @@ def utc(moment: datetime | pd.Timestamp) -> str:
     return text
 
 
-def household_codes(households: pd.Series) -> Any:
-    """Household ids as integers that sort like the ids: a cheap group key for groupbys that never show it."""
-    codes, _ = pd.factorize(households, sort=True)
-    return codes
-
-
-def day_labels(moments: pd.Series) -> pd.Series:
-    """``YYYY-MM-DD`` of each timestamp, formatting each distinct day once instead of every row."""
-    days = moments.dt.floor("D")
-    codes, uniques = pd.factorize(days)
-    labels = np.array([day.strftime("%Y-%m-%d") for day in uniques], dtype=object)
-    return pd.Series(labels[codes], index=moments.index)
-
-
 @dataclass(slots=True)
 class Inputs:
     """Everything the views read, loaded once per build."""
@@ -103,22 +62,22 @@ class Inputs:
         first = (last - timedelta(days=days - 1)).date().isoformat()
         return [day for day in self.days if day >= first]
 
-    def records(self) -> pd.DataFrame:
-        """Household intervals of the window, with derived columns and AEST hour and day type."""
-        if "records" not in self._cache:
-            parts = [store.read_records(self.cohort_dir, day, VIEW_COLUMNS) for day in self.window_days()]
-            parts = [part for part in parts if not part.empty]
-            frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    def partial(self, name: str, days: int = WINDOW_DAYS) -> pd.DataFrame:
+        """One per-day partial table (``aggregation.partials``) over the last ``days`` days."""
+        key = f"partial:{name}:{days}"
+        if key not in self._cache:
+            self._cache[key] = partials.read(self.cohort_dir, self.window_days(days), name)
+        return self._cache[key]
+
+    def hours(self) -> pd.DataFrame:
+        """The ``hours`` partial of the window per region (and NEM) x AEST hour x household."""
+        if "hours" not in self._cache:
+            frame = self.partial("hours")
             if not frame.empty:
-                frame = cohort.derive(frame)
-                # The views only group by household: sorted integer codes group in the same order, faster.
-                frame["household"] = household_codes(frame["household"])
-                local = frame["interval_start"] + AEST
-                frame["hour_aest"] = local.dt.hour.astype(np.int64)
-                frame["day_aest"] = day_labels(local)
-                frame["weekend"] = local.dt.dayofweek >= 5
-            self._cache["records"] = frame
-        return self._cache["records"]
+                keys = ["region", "hour_aest", "household"]
+                frame = with_nem(frame).groupby(keys, sort=True, observed=True).sum().reset_index()
+            self._cache["hours"] = frame
+        return self._cache["hours"]
 
     def cells(self, resolution: str) -> pd.DataFrame:
         if resolution not in self._cache:
@@ -217,16 +176,28 @@ def with_nem(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([nem, frame], ignore_index=True)
 
 
-def region_cells(frame: pd.DataFrame, keys: list[str], energy: str = "gross_kw") -> pd.DataFrame:
-    """Region (and NEM) cells by ``keys`` with households and suppression, guarded against differencing."""
-    columns = frame[["region", *keys, "household", energy]]  # copy only what the rule needs
-    cells = cell_rule(with_nem(columns), ["region", *keys], energy, suppress.REGION_RULE).reset_index()
+def hour_cells(hours: pd.DataFrame, energy: str = "gross_kw") -> pd.DataFrame:
+    """Region (and NEM) x AEST hour cells of ``Inputs.hours`` with households and suppression,
+    guarded against differencing (the regions of an hour add up to its NEM cell)."""
+    grouped = hours.groupby(["region", "hour_aest"], sort=True)[energy]
+    cells = pd.DataFrame({"households": grouped.size(), "_max_energy": grouped.max(), "_total_energy": grouped.sum()})
+    cells["suppressed"] = ~suppress.primary(cells, suppress.REGION_RULE)
+    cells = cells.reset_index()
     regional = (cells["region"] != cohort.NEM).to_numpy()
-    if keys:
-        cells.loc[regional, "suppressed"] = suppress.complementary(
-            cells[regional].reset_index(drop=True), keys, suppress.REGION_RULE
-        )
+    cells.loc[regional, "suppressed"] = suppress.complementary(
+        cells[regional].reset_index(drop=True), ["hour_aest"], suppress.REGION_RULE
+    )
     return cells
+
+
+def hour_sums(hours: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Sums of ``columns`` per region (and NEM) x AEST hour, with the number of intervals."""
+    return hours.groupby(["region", "hour_aest"], sort=True)[["intervals", *columns]].sum().reset_index()
+
+
+def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """numerator / denominator, NaN where the denominator is zero (a mean over no values)."""
+    return numerator / denominator.where(denominator > 0)
 
 
 def ordered_regions(frame: pd.DataFrame) -> pd.DataFrame:

@@ -4,46 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
+from aggregation.views.common import (
+    Inputs,
+    count,
+    hour_cells,
+    hour_sums,
+    households_in,
+    meta,
+    ordered_regions,
+    ratio,
+    sig4,
+)
 
-from aggregation.views.common import Inputs, count, households_in, meta, ordered_regions, region_cells, sig4, with_nem
-
-AT_CAP: float = 0.98  # within 2 % of the envelope
-BINDING: float = 1e-6
-
-
-def _shares(frame: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame(index=frame.index)
-    for side, power, limit, dual in (
-        ("export", "export_kw", "envelope_export_limit_kw", "shadow_envelope_export_price"),
-        ("import", "import_kw", "envelope_import_limit_kw", "shadow_envelope_import_price"),
-    ):
-        out[f"{side}_at_cap"] = ((frame[limit] > 0) & (frame[power] >= AT_CAP * frame[limit])).astype(float)
-        binding = frame[dual].abs() > BINDING
-        out[f"{side}_binding"] = binding.astype(float)
-        out[f"{side}_dual"] = frame[dual].where(binding)
-    out["export_kwh"] = frame["export_kw"] * 5 / 60
-    return out
+SIDES = ("export", "import")
 
 
 def build(inputs: Inputs) -> dict[str, Any]:
     days = inputs.window_days()
-    frame = inputs.records()
+    hours = inputs.hours()
     rows: list[dict[str, Any]] = []
-    if not frame.empty:
-        cells = region_cells(frame, ["hour_aest"])
-        data = with_nem(pd.concat([frame[["region", "hour_aest"]], _shares(frame)], axis=1))
-        grouped = data.groupby(["region", "hour_aest"], sort=True)
-        stats = grouped.agg(
-            intervals=("export_at_cap", "size"),
-            export_at_cap_share=("export_at_cap", "mean"),
-            export_binding_share=("export_binding", "mean"),
-            export_dual_mean=("export_dual", "mean"),
-            export_kwh=("export_kwh", "sum"),
-            import_at_cap_share=("import_at_cap", "mean"),
-            import_binding_share=("import_binding", "mean"),
-            import_dual_mean=("import_dual", "mean"),
-        ).reset_index()
+    if not hours.empty:
+        cells = hour_cells(hours)
+        columns = ["export_kwh", *(f"{side}_{name}" for side in SIDES for name in ("at_cap", "binding", "dual_sum"))]
+        sums = hour_sums(hours, columns)
+        stats = sums[["region", "hour_aest", "intervals", "export_kwh"]].copy()
+        for side in SIDES:
+            stats[f"{side}_at_cap_share"] = sums[f"{side}_at_cap"] / sums["intervals"]
+            stats[f"{side}_binding_share"] = sums[f"{side}_binding"] / sums["intervals"]
+            stats[f"{side}_dual_mean"] = ratio(sums[f"{side}_dual_sum"], sums[f"{side}_binding"])
         merged = ordered_regions(cells.merge(stats, on=["region", "hour_aest"]))
         for cell in merged.to_dict("records"):
             hidden = bool(cell["suppressed"])

@@ -41,9 +41,9 @@ def build(inputs: Inputs) -> dict[str, Any]:
                     "cumulative_saving_aud": "cumulative_saving_aud",
                 },
             )
-        records = inputs.records()
-        if not records.empty:
-            methods = sorted(records["naive_baseline_method"].unique().tolist())
+        present = inputs.partial("methods")
+        if not present.empty:
+            methods = sorted(present["method"].unique().tolist())
     units = dict.fromkeys(("cost_actual_aud", "cost_baseline_aud", "saving_aud", "cumulative_saving_aud"), "AUD")
     notes = (
         "Cost of an interval = import kW x buy price x 5/60 when importing, export kW x sell price x 5/60 "

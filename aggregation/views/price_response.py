@@ -12,28 +12,28 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
-from aggregation import suppress
+from aggregation import partials, suppress
 from aggregation.views.common import REGIONS, Inputs, count, households_in, meta, sig4, with_nem
 
-EDGES: Final = (-np.inf, 0.0, 0.05, 0.10, 0.30, 1.0, 5.0, np.inf)
+EDGES: Final = partials.PRICE_EDGES
 LABELS: Final = ("< 0", "0–5 c", "5–10 c", "10–30 c", "30 c–$1", "$1–5", "> $5")
 BOOTSTRAP: Final = 1000
 SEED: Final = 20250101
 MIN_DAYS: Final = 10
 
 
-def deltas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per household interval: net import minus its baseline; rows without other matching days dropped."""
+def deltas(price: pd.DataFrame) -> pd.DataFrame:
+    """Per partial row (household x region x hour x day type x day x bin): the sum of net import minus
+    baseline over its intervals; rows whose household has no other matching day are dropped."""
     keys = ["household", "hour_aest", "weekend"]
-    total = frame.groupby(keys)["net_import_kw"].agg(["sum", "count"])
-    own = frame.groupby([*keys, "day_aest"])["net_import_kw"].agg(["sum", "count"])
-    joined = frame.join(total, on=keys).join(own, on=[*keys, "day_aest"], rsuffix="_day")
-    others = joined["count"] - joined["count_day"]
-    baseline = (joined["sum"] - joined["sum_day"]) / others.where(others > 0)
-    out = frame[["household", "region", "day_aest", "price_signal_seen"]].copy()
-    out["delta"] = frame["net_import_kw"] - baseline
-    out["bin"] = pd.cut(out["price_signal_seen"], bins=list(EDGES), labels=False, right=False)
-    return out.dropna(subset=["delta"])
+    total = price.groupby(keys, sort=False)[["intervals", "net_sum"]].sum()
+    own = price.groupby([*keys, "day_aest"], sort=False)[["intervals", "net_sum"]].sum()
+    joined = price.join(total, on=keys, rsuffix="_all").join(own, on=[*keys, "day_aest"], rsuffix="_day")
+    others = joined["intervals_all"] - joined["intervals_day"]
+    baseline = (joined["net_sum_all"] - joined["net_sum_day"]) / others.where(others > 0)
+    out = price[["household", "region", "day_aest", "bin", "intervals"]].copy()
+    out["delta_sum"] = price["net_sum"] - price["intervals"] * baseline
+    return out.dropna(subset=["delta_sum"])
 
 
 def bootstrap(sums: np.ndarray, counts: np.ndarray, rng: np.random.Generator) -> tuple[float, float]:
@@ -47,16 +47,17 @@ def bootstrap(sums: np.ndarray, counts: np.ndarray, rng: np.random.Generator) ->
 
 def build(inputs: Inputs) -> dict[str, Any]:
     days = inputs.window_days()
-    frame = inputs.records()
+    price = inputs.partial("price")
     rows: list[dict[str, Any]] = []
     rng = np.random.default_rng(SEED)
-    if not frame.empty:
-        data = with_nem(deltas(frame))
+    if not price.empty:
+        data = with_nem(deltas(price))
         for region in REGIONS:
             regional = data[data["region"] == region]
             for index in range(len(LABELS)):
                 cell = regional[regional["bin"] == index]
-                per_household = cell.groupby("household")["delta"].agg(["sum", "count"])
+                per_household = cell.groupby("household", sort=True)[["delta_sum", "intervals"]].sum()
+                per_household.columns = ["sum", "count"]
                 households = len(per_household)
                 share = per_household["count"].max() / per_household["count"].sum() if households else 0.0
                 hidden = households < suppress.REGION_RULE.min_households or share > suppress.REGION_RULE.max_share
@@ -68,11 +69,11 @@ def build(inputs: Inputs) -> dict[str, Any]:
                 else:
                     low, high = bootstrap(per_household["sum"].to_numpy(), per_household["count"].to_numpy(), rng)
                     row |= {
-                        "mean_delta_kw": sig4(cell["delta"].mean()),
+                        "mean_delta_kw": sig4(cell["delta_sum"].sum() / cell["intervals"].sum()),
                         "ci_low_kw": sig4(low),
                         "ci_high_kw": sig4(high),
                         "households": households,
-                        "intervals": count(len(cell)),
+                        "intervals": count(cell["intervals"].sum()),
                         "days": day_count,
                     }
                 row["thin"] = day_count < MIN_DAYS or households < suppress.REGION_RULE.min_households

@@ -10,29 +10,23 @@ from aggregation.views.common import (
     REGIONS,
     Inputs,
     dense,
+    hour_cells,
+    hour_sums,
     households_in,
     meta,
     ordered_regions,
-    region_cells,
     sig4,
-    with_nem,
 )
 from aggregation.views.ledger import series_source
 
 
-def _by_hour(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    cells = region_cells(frame, ["hour_aest"])
-    data = with_nem(frame[["region", "hour_aest", "price_signal_seen", "price_export_seen"]].copy())
-    data["negative_sell"] = (data["price_export_seen"] < 0).astype(float)
-    stats = (
-        data.groupby(["region", "hour_aest"], sort=True)
-        .agg(
-            price_buy=("price_signal_seen", "mean"),
-            price_sell=("price_export_seen", "mean"),
-            negative_sell_share=("negative_sell", "mean"),
-        )
-        .reset_index()
-    )
+def _by_hour(hours: pd.DataFrame) -> list[dict[str, Any]]:
+    cells = hour_cells(hours)
+    sums = hour_sums(hours, ["price_buy_sum", "price_sell_sum", "negative_sell"])
+    stats = sums[["region", "hour_aest"]].copy()
+    stats["price_buy"] = sums["price_buy_sum"] / sums["intervals"]
+    stats["price_sell"] = sums["price_sell_sum"] / sums["intervals"]
+    stats["negative_sell_share"] = sums["negative_sell"] / sums["intervals"]
     rows = []
     for cell in ordered_regions(cells.merge(stats, on=["region", "hour_aest"])).to_dict("records"):
         hidden = bool(cell["suppressed"])
@@ -56,8 +50,8 @@ def _by_hour(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def build(inputs: Inputs) -> dict[str, Any]:
     days = inputs.window_days()
-    frame = inputs.records()
-    by_hour = _by_hour(frame) if not frame.empty else []
+    hours = inputs.hours()
+    by_hour = _by_hour(hours) if not hours.empty else []
     series: dict[str, Any] = {}
     daily: dict[str, Any] = {}
     cells, interval = series_source(inputs)

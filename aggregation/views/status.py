@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
-
 from aggregation import cohort, suppress
 from aggregation.views.common import Inputs, households_in, meta, sig4, utc
 from aggregation.views.quality import totals
@@ -13,15 +11,13 @@ from aggregation.views.quality import totals
 
 def build(inputs: Inputs) -> dict[str, Any]:
     recent = inputs.window_days(7)
-    frame = inputs.records()
+    window = inputs.partial("households")
     last_updated = None
     cohort_size = households_in(inputs, recent)
     regions: dict[str, int | None] = dict.fromkeys(cohort.REGION_ORDER[1:])
-    if not frame.empty:
-        last_updated = utc(frame["interval_start"].max())
-        week = frame[["day_aest", "interval_start", "region", "household"]]  # filter only what is counted
-        week = week[week["day_aest"] >= (pd.Timestamp(recent[0]) - pd.Timedelta(days=1)).strftime("%Y-%m-%d")]
-        week = week[week["interval_start"] >= pd.Timestamp(recent[0], tz="UTC")]
+    if not window.empty:
+        last_updated = utc(window["last_interval"].max())
+        week = inputs.partial("households", 7)
         for region, households in week.groupby("region")["household"].nunique().items():
             regions[str(region)] = int(households) if households >= suppress.REGION_RULE.min_households else None
     hourly = inputs.cells("1h")
