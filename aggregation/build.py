@@ -166,10 +166,22 @@ def rebuild_day(job: DayJob) -> DayResult:
         store.drop_day(job.out, job.day)
         return DayResult(job.day, summaries, [], empty=True)
     store.write_table(frame, store.records_path(job.out, job.day))
-    for resolution, cells in cohort.day_cells(frame).items():
+    households = sorted(frame["household"].unique().tolist())
+    # Derived columns once for cells and partials; categorical households group by their codes, fast.
+    data = partials.with_time_keys(frame)
+    data["household"] = pd.Categorical(data["household"], categories=households)
+    data["region"] = pd.Categorical(data["region"], categories=sorted(data["region"].unique().tolist()))
+    for resolution, cells in cohort.day_cells(data).items():
         store.write_table(cells, store.cells_path(job.out, job.day, resolution))
-    partials.write_day(job.out, job.day, partials.day_partials(frame))
-    return DayResult(job.day, summaries, sorted(frame["household"].unique().tolist()), empty=False)
+    partials.write_day(job.out, job.day, partials.day_partials(data))
+    return DayResult(job.day, summaries, households, empty=False)
+
+
+def _one_thread_each() -> None:
+    """Each worker process parses with one thread: the processes already use every core."""
+    import pyarrow as pa
+
+    pa.set_cpu_count(1)
 
 
 def _rebuild_days(jobs: list[DayJob], workers: int) -> Iterator[DayResult]:
@@ -178,7 +190,8 @@ def _rebuild_days(jobs: list[DayJob], workers: int) -> Iterator[DayResult]:
         yield from map(rebuild_day, jobs)
         return
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+    pool_size = min(workers, len(jobs))
+    with ProcessPoolExecutor(pool_size, mp_context=context, initializer=_one_thread_each) as pool:
         yield from pool.map(rebuild_day, jobs)
 
 

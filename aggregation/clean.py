@@ -92,7 +92,10 @@ def _asset_sums(assets: pa.ChunkedArray, rows: int) -> dict[str, object]:
 
 
 def clean_many(parsed: list[Parsed], now: datetime) -> tuple[pd.DataFrame, list[FileSummary]]:
-    """Files' valid rows as one flat frame after the cross checks, and each file's summary (same order)."""
+    """Files' valid rows as one flat frame after the cross checks, and each file's summary (same order).
+
+    Rows keep the files' order (callers sort); columns are built as arrays and framed once.
+    """
     summaries = [
         FileSummary(records=item.lines, rejected=Counter(item.rejected), file_reason=item.file_reason)
         for item in parsed
@@ -104,43 +107,48 @@ def clean_many(parsed: list[Parsed], now: datetime) -> tuple[pd.DataFrame, list[
     table = pa.concat_tables([t for t in tables if t.num_rows])
     file_index = np.repeat(np.arange(len(parsed)), rows)
     stamps_arrow = pc.strptime(table.column("interval_start_utc"), format="%Y-%m-%dT%H:%M:%SZ", unit="s")
-    stamps = pd.Series(pc.assume_timezone(stamps_arrow, "UTC").to_pandas()).dt.as_unit("s")
-    frame = pd.DataFrame({"interval_start": stamps})
-    for name in SCALARS:
-        frame[name] = table.column(name).to_numpy(zero_copy_only=False)
-    for name, values in _asset_sums(table.column("assets"), table.num_rows).items():
-        frame[name] = values
-    file_days = np.array([np.datetime64(item.file.day, "s") for item in parsed])[file_index]
-    record_days = stamps.dt.floor("D").dt.tz_localize(None).to_numpy().astype("datetime64[s]")
-    reasons = np.full(len(frame), None, dtype=object)
-    reasons[record_days != file_days] = "day differs from file name"
+    seconds = np.asarray(pc.cast(stamps_arrow, pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
+    file_days = np.array([np.datetime64(item.file.day, "s").astype(np.int64) for item in parsed])[file_index]
+    reasons = np.full(len(seconds), None, dtype=object)
+    reasons[seconds // 86400 * 86400 != file_days] = "day differs from file name"
     unset = reasons == None  # noqa: E711
-    reasons[(stamps > pd.Timestamp(now)).to_numpy() & unset] = "future timestamp"
+    reasons[(seconds > int(now.timestamp())) & unset] = "future timestamp"
     unset = reasons == None  # noqa: E711
-    reasons[(stamps < pd.Timestamp(OLDEST)).to_numpy() & unset] = "before 2025-01-01"
+    reasons[(seconds < int(OLDEST.timestamp())) & unset] = "before 2025-01-01"
     bad = reasons != None  # noqa: E711
     for index, reason in zip(file_index[bad].tolist(), reasons[bad].tolist(), strict=True):
         summaries[index].rejected[reason] += 1
-    frame["_file"] = file_index
-    frame = frame[~bad]
-    duplicated = frame.duplicated(["_file", "interval_start"], keep="first").to_numpy()
-    for index, n in enumerate(np.bincount(frame["_file"].to_numpy()[duplicated], minlength=len(parsed)).tolist()):
+    # A household's repeated interval: the first line in the file is kept, the rest counted.
+    key = pd.Series(file_index.astype(np.int64) << 40 | (seconds - int(OLDEST.timestamp())))
+    duplicated = np.zeros(len(seconds), dtype=bool)
+    duplicated[~bad] = key[~bad].duplicated(keep="first").to_numpy()
+    for index, n in enumerate(np.bincount(file_index[duplicated], minlength=len(parsed)).tolist()):
         summaries[index].duplicates = n
-    frame = frame[~duplicated].copy()
-    residual = frame["net_import_kw"] - (
-        frame["house_load_kw"] + frame["deferrable_load_kw"] + frame["setpoint_sum_kw"] - frame["solar_kw"]
+    keep = ~bad & ~duplicated
+    households = np.array([item.file.household for item in parsed], dtype=object)
+    kept = pa.array(keep)
+    scalars = table.select(list(SCALARS)).filter(kept).to_pandas()  # pyarrow frames strings faster than pandas
+    asset_columns = _asset_sums(table.column("assets").filter(kept), int(keep.sum()))
+    leading = {
+        "household": households[file_index[keep]],
+        "interval_start": pd.to_datetime(seconds[keep], unit="s", utc=True).as_unit("s"),
+    }
+    assets = {name: values for name, values in asset_columns.items() if not name.startswith("setpoint_")}
+    frame = pd.concat([pd.DataFrame(leading), scalars, pd.DataFrame(assets)], axis=1)
+    setpoint_sum = np.asarray(asset_columns["setpoint_sum_kw"], dtype=float)
+    setpoint_abs = np.asarray(asset_columns["setpoint_abs_kw"], dtype=float)
+    unknown = np.asarray(asset_columns["setpoint_unknown"], dtype=bool)
+    house, deferrable, solar = (
+        frame[name].to_numpy(float) for name in ("house_load_kw", "deferrable_load_kw", "solar_kw")
     )
-    gross = frame["house_load_kw"] + frame["deferrable_load_kw"] + frame["solar_kw"] + frame["setpoint_abs_kw"]
-    tolerance = rec.BALANCE_TOLERANCE_KW + rec.BALANCE_TOLERANCE_SHARE * gross
-    residual = residual.where(~frame["setpoint_unknown"])
-    frame["energy_balance_flag"] = (residual.abs() > tolerance).fillna(False).astype(bool)
-    flagged = np.bincount(frame["_file"].to_numpy()[frame["energy_balance_flag"].to_numpy()], minlength=len(parsed))
+    residual = frame["net_import_kw"].to_numpy(float) - (house + deferrable + setpoint_sum - solar)
+    tolerance = rec.BALANCE_TOLERANCE_KW + rec.BALANCE_TOLERANCE_SHARE * (house + deferrable + solar + setpoint_abs)
+    flag = (np.abs(residual) > tolerance) & ~unknown
+    frame["energy_balance_flag"] = flag
+    flagged = np.bincount(file_index[keep][flag], minlength=len(parsed))
     for index, n in enumerate(flagged.tolist()):
         summaries[index].flagged = n
-    households = np.array([item.file.household for item in parsed], dtype=object)
-    frame.insert(0, "household", households[frame["_file"].to_numpy()])
-    frame = frame.drop(columns=["setpoint_sum_kw", "setpoint_abs_kw", "setpoint_unknown", "_file"])
-    return frame.sort_values(["household", "interval_start"], kind="stable").reset_index(drop=True), summaries
+    return frame, summaries
 
 
 def clean(parsed: Parsed, now: datetime) -> tuple[pd.DataFrame, FileSummary]:

@@ -89,13 +89,35 @@ def derive(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _cells(frame: pd.DataFrame, time_key: str, hours: float, by: list[str]) -> pd.DataFrame:
-    keys = [*by, time_key]
-    sums = ["energy_balance_flag", "gross_kw", "price_signal_seen", "price_export_seen", *MONEY]
-    sums += [*ENERGY.values(), *AVERAGED.values()]
-    per_household = frame.groupby([*keys, "household"], sort=True, observed=True)[sorted(set(sums))].sum()
-    per_household["intervals"] = frame.groupby([*keys, "household"], sort=True, observed=True).size()
-    per_household["net_kwh"] = per_household["net_import_kw"] * STEP_H
+SUMMED: Final = tuple(
+    sorted(
+        {"energy_balance_flag", "gross_kw", "price_signal_seen", "price_export_seen", *MONEY}
+        | {*ENERGY.values(), *AVERAGED.values()}
+    )
+)
+
+
+def _per_household(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Each household's sums within each cell of ``keys`` (index: keys + household), with interval counts."""
+    grouped = frame.groupby([*keys, "household"], sort=True, observed=True)
+    table = grouped[list(SUMMED)].sum()
+    table["intervals"] = grouped.size()
+    return table
+
+
+def _interval_rows(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``_per_household`` for 5-minute cells: a household has one record per interval, so rows already are."""
+    table = frame[[*keys, "household", *SUMMED]].set_index([*keys, "household"])
+    table["intervals"] = 1
+    return table
+
+
+def _coarser(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """A per-household table summed up to the coarser cells of ``keys``."""
+    return table.groupby(level=[*keys, "household"], sort=True, observed=True).sum()
+
+
+def _cells(per_household: pd.DataFrame, keys: list[str], hours: float) -> pd.DataFrame:
     grouped = per_household.groupby(level=keys, sort=True, observed=True)
     cells = pd.DataFrame({"households": grouped.size()})
     total = grouped.sum()
@@ -103,7 +125,8 @@ def _cells(frame: pd.DataFrame, time_key: str, hours: float, by: list[str]) -> p
     for name, source in ENERGY.items():
         cells[name] = total[source] * STEP_H
     cells["net_import_kwh_mean"] = cells["net_import_kwh"] / cells["households"]
-    quantiles = grouped["net_kwh"].quantile([0.1, 0.5, 0.9]).unstack()
+    net_kwh = per_household["net_import_kw"] * STEP_H
+    quantiles = net_kwh.groupby(level=keys, sort=True, observed=True).quantile([0.1, 0.5, 0.9]).unstack()
     for q, label in ((0.1, "p10"), (0.5, "p50"), (0.9, "p90")):
         cells[f"net_import_kwh_{label}"] = quantiles[q]
     for name, source in AVERAGED.items():
@@ -118,11 +141,11 @@ def _cells(frame: pd.DataFrame, time_key: str, hours: float, by: list[str]) -> p
     return cells.reset_index()
 
 
-def _region_cells(frame: pd.DataFrame, time_key: str, hours: float) -> pd.DataFrame:
-    regions = _cells(frame, time_key, hours, ["region"])
-    nem = _cells(frame, time_key, hours, [])
-    nem.insert(0, "region", NEM)
-    cells = pd.concat([nem, regions], ignore_index=True)
+def _region_cells(regions: pd.DataFrame, nem: pd.DataFrame, time_key: str, hours: float) -> pd.DataFrame:
+    """Region and NEM cells from their per-household tables, suppressed and guarded against differencing."""
+    nem_cells = _cells(nem, [time_key], hours)
+    nem_cells.insert(0, "region", NEM)
+    cells = pd.concat([nem_cells, _cells(regions, ["region", time_key], hours)], ignore_index=True)
     cells["suppressed"] = ~suppress.primary(cells, suppress.REGION_RULE)
     is_region = (cells["region"] != NEM).to_numpy()
     cells.loc[is_region, "suppressed"] = suppress.complementary(
@@ -142,6 +165,7 @@ def _cascade(finer: pd.DataFrame, fine_key: str, coarse: pd.DataFrame, coarse_ke
 
 def _finish(cells: pd.DataFrame, time_key: str, columns: tuple[str, ...]) -> pd.DataFrame:
     cells = cells.rename(columns={time_key: "start"})
+    cells["region"] = cells["region"].astype(str)
     hidden = cells["suppressed"].to_numpy(bool)
     out = cells[["start", "region", *([] if "postcode_prefix" not in cells else ["postcode_prefix"])]].copy()
     out["households"] = cells["households"].astype("Int64").mask(hidden)
@@ -156,15 +180,32 @@ def _finish(cells: pd.DataFrame, time_key: str, columns: tuple[str, ...]) -> pd.
 
 
 def day_cells(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """All cells of one UTC day of household intervals, suppressed, keyed by resolution."""
-    frame = derive(frame.copy())
-    # Cells only group by household: sorted integer codes group in the same order as the ids, faster.
-    frame["household"] = pd.factorize(frame["household"], sort=True)[0]
-    raw = {name: _region_cells(frame, key, hours) for name, (key, hours) in RESOLUTIONS.items()}
+    """All cells of one UTC day of household intervals (with ``derive``'s columns), suppressed, by resolution.
+
+    Cells only group by household, so the household column may hold any codes that sort like the ids.
+    """
+    # One pass over the intervals to hourly per-household sums; hours and the day add those up.
+    hourly = _per_household(frame, ["region", "postcode_prefix", "day_start", "hour_start"])
+    raw = {
+        "5min": _region_cells(
+            _interval_rows(frame, ["region", "interval_start"]),
+            _interval_rows(frame, ["interval_start"]),
+            "interval_start",
+            STEP_H,
+        ),
+        "1h": _region_cells(
+            _coarser(hourly, ["region", "hour_start"]), _coarser(hourly, ["hour_start"]), "hour_start", 1.0
+        ),
+        "1d": _region_cells(
+            _coarser(hourly, ["region", "day_start"]), _coarser(hourly, ["day_start"]), "day_start", 24.0
+        ),
+    }
     _cascade(raw["5min"], "interval_start", raw["1h"], "hour_start", "h")
     _cascade(raw["1h"], "hour_start", raw["1d"], "day_start", "D")
     result = {name: _finish(raw[name], key, VALUE_COLUMNS) for name, (key, _) in RESOLUTIONS.items()}
-    postcode = _cells(frame, "day_start", 24.0, ["region", "postcode_prefix"])
+    postcode = _cells(
+        _coarser(hourly, ["region", "postcode_prefix", "day_start"]), ["region", "postcode_prefix", "day_start"], 24.0
+    )
     postcode["suppressed"] = ~suppress.primary(postcode, suppress.POSTCODE_RULE)
     postcode["suppressed"] = suppress.complementary(postcode, ["region", "day_start"], suppress.POSTCODE_RULE)
     result["1d_postcode"] = _finish(postcode, "day_start", POSTCODE_COLUMNS)

@@ -73,7 +73,8 @@ def dual_bins(values: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         level = np.floor((np.log10(np.maximum(magnitude, 1e-300)) - LOWEST_DECADE) * BINS_PER_DECADE) + 1
     level = np.where(magnitude > BINDING, np.maximum(level, 1), 0)
-    return (np.sign(values) * level).astype(np.int32)
+    bins: np.ndarray = (np.sign(values) * level).astype(np.int32)
+    return bins
 
 
 def _hours(frame: pd.DataFrame) -> pd.DataFrame:
@@ -207,9 +208,8 @@ def _households(frame: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
-def day_partials(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every partial table of one UTC day of validated household intervals."""
-    data = with_time_keys(frame.copy())
+def day_partials(data: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every partial table of one UTC day of household intervals with ``with_time_keys``'s columns."""
     methods = sorted(data["naive_baseline_method"].unique().tolist())
     return {
         "hours": _hours(data),
@@ -223,6 +223,9 @@ def day_partials(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def write_day(cohort_dir: Path, day: str, tables: dict[str, pd.DataFrame]) -> None:
     for name, table in tables.items():
+        for column in ("household", "region"):
+            if column in table and isinstance(table[column].dtype, pd.CategoricalDtype):
+                table[column] = table[column].astype(str)  # plain strings: days concatenate without recoding
         store.write_table(table, partial_path(cohort_dir, day, name))
 
 

@@ -128,9 +128,8 @@ def _parse_fast(batch: list[tuple[RawFile, bytes]]) -> pa.Table | None:
         return None
 
 
-def _split(batch: list[tuple[RawFile, bytes]], table: pa.Table) -> list[Parsed]:
+def _split(batch: list[tuple[RawFile, bytes]], table: pa.Table, lines: list[int]) -> list[Parsed]:
     """Check a parsed batch file by file; files whose lines or keys do not add up go the exact way."""
-    lines = [data.count(b"\n") for _, data in batch]
     if table.num_rows != sum(lines):
         return [parse_file(file, data) for file, data in batch]
     reasons = checks.table_reasons(table)
@@ -144,8 +143,10 @@ def _split(batch: list[tuple[RawFile, bytes]], table: pa.Table) -> list[Parsed]:
         else:
             rows = reasons[offset:end]
             good = rows == None  # noqa: E711
-            parsed = Parsed(file, table.slice(offset, count).filter(pa.array(good)), lines=count)
-            parsed.rejected.update(rows[~good].tolist())
+            kept = table.slice(offset, count)
+            parsed = Parsed(file, kept if good.all() else kept.filter(pa.array(good)), lines=count)
+            if not good.all():
+                parsed.rejected.update(rows[~good].tolist())
             results.append(parsed)
         offset = end
     return results
@@ -155,26 +156,29 @@ def parse_file(file: RawFile, data: bytes) -> Parsed:
     """One file: the fast path if it parses, else the exact path."""
     if _fast_eligible(data):
         table = _parse_fast([(file, data)])
-        if table is not None and table.num_rows == data.count(b"\n"):
-            return _split([(file, data)], table)[0]
+        lines = data.count(b"\n")
+        if table is not None and table.num_rows == lines:
+            return _split([(file, data)], table, [lines])[0]
     return parse_exact(file, data)
 
 
 def parse_batch(batch: list[tuple[RawFile, bytes]]) -> list[Parsed]:
     """Many files in one pyarrow parse; on failure, file by file."""
-    fast = [(file, data) for file, data in batch if _fast_eligible(data)]
-    slow = {file.rel: parse_exact(file, data) for file, data in batch if not _fast_eligible(data)}
-    parsed: dict[str, Parsed] = dict(slow)
+    eligible = [_fast_eligible(data) for _, data in batch]
+    fast = [item for item, ok in zip(batch, eligible, strict=True) if ok]
+    parsed = {file.rel: parse_exact(file, data) for (file, data), ok in zip(batch, eligible, strict=True) if not ok}
     if fast:
         table = _parse_fast(fast)
-        results = _split(fast, table) if table is not None else [parse_file(f, d) for f, d in fast]
+        lines = [data.count(b"\n") for _, data in fast]
+        results = _split(fast, table, lines) if table is not None else [parse_file(f, d) for f, d in fast]
         parsed.update((result.file.rel, result) for result in results)
     return [parsed[file.rel] for file, _ in batch]
 
 
 def content_digest(data: bytes) -> str:
-    """BLAKE2b of a file's bytes: tells a changed file from one that only got a new mtime."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """SHA-256 (first 128 bits) of a file's bytes: tells a changed file from one that only got a new mtime.
+    SHA-256 rather than BLAKE2b: CPUs with SHA extensions hash it about 1.6x faster."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def read_files(root: Path, files: list[RawFile]) -> list[Parsed]:

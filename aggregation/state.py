@@ -20,7 +20,7 @@ VERSION: Final = 2  # 2: view partials under _state/partials
 
 
 def content_hash(path: Path) -> str:
-    """BLAKE2b of a file's bytes: decides whether a file whose mtime moved (a fresh checkout) changed."""
+    """Content hash of a file's bytes: decides whether a file whose mtime moved (a fresh checkout) changed."""
     return content_digest(path.read_bytes())
 
 

@@ -61,7 +61,7 @@ def complementary(children: pd.DataFrame, keys: list[str], rule: Rule) -> np.nda
     households = children["households"].to_numpy(float)
     max_energy = children["_max_energy"].to_numpy(float)
     total_energy = children["_total_energy"].to_numpy(float)
-    for rows in children.groupby(keys, sort=False).indices.values():
+    for rows in children.groupby(keys, sort=False, observed=True).indices.values():
         suppressed = [int(r) for r in rows if flags[r]]
         if not suppressed:
             continue
