@@ -45,9 +45,14 @@ MIN_RETRY: Final = timedelta(minutes=5)
 
 
 def hourly_offset(household_id: str) -> tuple[int, int]:
-    """(minute, second) of the hour this household publishes at: spread out, and stable across restarts."""
+    """(minute, second) of the hour this household publishes at: spread out, and stable across restarts.
+
+    The second is 15-44, never at or near a 5-minute sampling boundary (second 0): a flush that starts
+    with a sample would find that sample pending when it ends and commit it on its own, so such a
+    household would make two commits every hour instead of one.
+    """
     digest = int(hashlib.sha256(household_id.encode()).hexdigest(), 16)
-    return (digest // 60) % 60, digest % 60
+    return (digest // 60) % 60, 15 + digest % 30
 
 
 def _when(epoch: float) -> datetime:
