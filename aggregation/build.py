@@ -170,7 +170,8 @@ def rebuild_day(job: DayJob) -> DayResult:
     # Derived columns once for cells and partials; categorical households group by their codes, fast.
     data = partials.with_time_keys(frame)
     data["household"] = pd.Categorical(data["household"], categories=households)
-    data["region"] = pd.Categorical(data["region"], categories=sorted(data["region"].unique().tolist()))
+    for column in ("region", "postcode_prefix"):
+        data[column] = pd.Categorical(data[column], categories=sorted(data[column].unique().tolist()))
     for resolution, cells in cohort.day_cells(data).items():
         store.write_table(cells, store.cells_path(job.out, job.day, resolution))
     partials.write_day(job.out, job.day, partials.day_partials(data))

@@ -67,14 +67,35 @@ def _bad_values(rule: rec.FieldRule, column: Any) -> NDArray[np.bool_]:
     return result
 
 
-def _mark(reasons: Reasons, bad: NDArray[np.bool_], reason: str) -> None:
-    reasons[bad & (reasons == None)] = reason  # noqa: E711 - elementwise comparison on an object array
+class _Marks:
+    """The first reason per row, kept as small integer codes (0 = none yet): cheaper than comparing strings."""
+
+    def __init__(self, rows: int) -> None:
+        self.codes = np.zeros(rows, dtype=np.int16)
+        self.names: list[str | None] = [None]
+
+    def _code(self, reason: str) -> int:
+        if reason not in self.names:
+            self.names.append(reason)
+        return self.names.index(reason)
+
+    def mark(self, bad: NDArray[np.bool_], reason: str) -> None:
+        self.codes[bad & (self.codes == 0)] = self._code(reason)
+
+    def reasons(self) -> Reasons:
+        names: Reasons = np.array(self.names, dtype=object)
+        result: Reasons = names[self.codes]
+        return result
+
+
+def _mark(reasons: _Marks, bad: NDArray[np.bool_], reason: str) -> None:
+    reasons.mark(bad, reason)
 
 
 def table_reasons(table: pa.Table) -> Reasons:
     """Per row: None when the record is valid, else the first reason it is not."""
     n = table.num_rows
-    reasons: Reasons = np.full(n, None, dtype=object)
+    reasons = _Marks(n)
     for name, rule in rec.RECORD_FIELDS.items():
         _mark(reasons, _bad_values(rule, table.column(name).combine_chunks()), reason_for_path(name))
     assets = table.column("assets").combine_chunks()
@@ -87,13 +108,13 @@ def table_reasons(table: pa.Table) -> Reasons:
     _mark(reasons, load_lengths > 0, "invalid deferrable_loads")
     if len(assets.flatten()):
         _check_assets(assets, reasons)
-    return reasons
+    return reasons.reasons()
 
 
-def _check_assets(assets: pa.ListArray, reasons: Reasons) -> None:
+def _check_assets(assets: pa.ListArray, reasons: _Marks) -> None:
     items = assets.flatten()
     parents = np.asarray(pc.list_parent_indices(assets).to_numpy(zero_copy_only=False))
-    asset_reasons: Reasons = np.full(len(items), None, dtype=object)
+    asset_reasons = _Marks(len(items))
     _mark(asset_reasons, _np(pc.is_null(items)), "invalid assets")
     for name, rule in rec.ASSET_FIELDS.items():
         _mark(asset_reasons, _bad_values(rule, items.field(name)), f"invalid assets.{name}")
@@ -111,9 +132,15 @@ def _check_assets(assets: pa.ListArray, reasons: Reasons) -> None:
         pc.fill_null(items.field("bidirectional_capable"), True).to_numpy(zero_copy_only=False), dtype=bool
     )
     _mark(asset_reasons, is_ev & (flow == "bidirectional") & ~capable, "invalid assets.power_flow_capability")
-    bad = asset_reasons != None  # noqa: E711
+    bad = asset_reasons.codes != 0
+    if not bad.any():
+        return
     # First asset reason of each record, in asset order, like the per-record validator.
-    first = pd.Series(asset_reasons[bad]).groupby(parents[bad]).first()
-    target = reasons[first.index.to_numpy()]
-    keep = target == None  # noqa: E711
-    reasons[first.index.to_numpy()[keep]] = first.to_numpy()[keep]
+    first = pd.Series(asset_reasons.codes[bad]).groupby(parents[bad]).first()
+    rows, codes = first.index.to_numpy(), first.to_numpy()
+    for code in np.unique(codes).tolist():
+        name = asset_reasons.names[code]
+        assert name is not None
+        flagged = np.zeros(len(reasons.codes), dtype=bool)
+        flagged[rows[codes == code]] = True
+        reasons.mark(flagged, name)

@@ -100,16 +100,7 @@ SUMMED: Final = tuple(
 def _per_household(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Each household's sums within each cell of ``keys`` (index: keys + household), with interval counts."""
     grouped = frame.groupby([*keys, "household"], sort=True, observed=True)
-    table = grouped[list(SUMMED)].sum()
-    table["intervals"] = grouped.size()
-    return table
-
-
-def _interval_rows(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """``_per_household`` for 5-minute cells: a household has one record per interval, so rows already are."""
-    table = frame[[*keys, "household", *SUMMED]].set_index([*keys, "household"])
-    table["intervals"] = 1
-    return table
+    return grouped[[*SUMMED, "intervals"]].sum()
 
 
 def _coarser(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -118,15 +109,15 @@ def _coarser(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def _cells(per_household: pd.DataFrame, keys: list[str], hours: float) -> pd.DataFrame:
-    grouped = per_household.groupby(level=keys, sort=True, observed=True)
+    """Cells of ``keys`` from a table with one row per household and cell (``keys`` are columns or levels)."""
+    grouped = per_household.groupby(keys, sort=True, observed=True)
     cells = pd.DataFrame({"households": grouped.size()})
-    total = grouped.sum()
+    total = grouped[[*SUMMED, "intervals"]].sum()
     cells["intervals"] = total["intervals"]
     for name, source in ENERGY.items():
         cells[name] = total[source] * STEP_H
     cells["net_import_kwh_mean"] = cells["net_import_kwh"] / cells["households"]
-    net_kwh = per_household["net_import_kw"] * STEP_H
-    quantiles = net_kwh.groupby(level=keys, sort=True, observed=True).quantile([0.1, 0.5, 0.9]).unstack()
+    quantiles = grouped["net_import_kw"].quantile([0.1, 0.5, 0.9]).unstack() * STEP_H
     for q, label in ((0.1, "p10"), (0.5, "p50"), (0.9, "p90")):
         cells[f"net_import_kwh_{label}"] = quantiles[q]
     for name, source in AVERAGED.items():
@@ -165,7 +156,9 @@ def _cascade(finer: pd.DataFrame, fine_key: str, coarse: pd.DataFrame, coarse_ke
 
 def _finish(cells: pd.DataFrame, time_key: str, columns: tuple[str, ...]) -> pd.DataFrame:
     cells = cells.rename(columns={time_key: "start"})
-    cells["region"] = cells["region"].astype(str)
+    for column in ("region", "postcode_prefix"):
+        if column in cells:
+            cells[column] = cells[column].astype(str)
     hidden = cells["suppressed"].to_numpy(bool)
     out = cells[["start", "region", *([] if "postcode_prefix" not in cells else ["postcode_prefix"])]].copy()
     out["households"] = cells["households"].astype("Int64").mask(hidden)
@@ -184,15 +177,12 @@ def day_cells(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
     Cells only group by household, so the household column may hold any codes that sort like the ids.
     """
-    # One pass over the intervals to hourly per-household sums; hours and the day add those up.
+    # A household has one record per interval, so for 5-minute cells the rows are the per-household table;
+    # one pass to hourly per-household sums serves the hours and the day.
+    frame["intervals"] = 1
     hourly = _per_household(frame, ["region", "postcode_prefix", "day_start", "hour_start"])
     raw = {
-        "5min": _region_cells(
-            _interval_rows(frame, ["region", "interval_start"]),
-            _interval_rows(frame, ["interval_start"]),
-            "interval_start",
-            STEP_H,
-        ),
+        "5min": _region_cells(frame, frame, "interval_start", STEP_H),
         "1h": _region_cells(
             _coarser(hourly, ["region", "hour_start"]), _coarser(hourly, ["hour_start"]), "hour_start", 1.0
         ),

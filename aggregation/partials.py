@@ -134,15 +134,16 @@ def _shadow_hist(frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[column].to_numpy(float)[present]
         part = pd.DataFrame(
             {
-                "dual": dual,
-                "region": frame["region"].to_numpy()[present],
+                "region": frame["region"][present],
                 "hour_aest": frame["hour_aest"].to_numpy()[present],
                 "bin": dual_bins(values),
                 "count": 1,
                 "value_sum": values,
             }
         )
-        parts.append(part.groupby(["dual", "region", "hour_aest", "bin"], sort=True).sum().reset_index())
+        part = part.groupby(["region", "hour_aest", "bin"], sort=True, observed=True).sum().reset_index()
+        part.insert(0, "dual", dual)
+        parts.append(part)
     if not parts:
         return pd.DataFrame(
             {"dual": [], "region": [], "hour_aest": [], "bin": [], "count": [], "value_sum": []}
