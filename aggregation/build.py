@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -125,6 +125,9 @@ class DayJob:
     changed: frozenset[str]
     known: bool
     now: datetime
+    # Changed files that grew: what was processed before (size, digest, summary), for reading only the new tail.
+    previous: dict[str, tuple[int, str, clean.FileSummary]] = field(default_factory=dict)
+    threads: int = 1  # pyarrow threads for this day (more for a day that runs alone)
 
 
 @dataclass(slots=True)
@@ -133,38 +136,71 @@ class DayResult:
     summaries: dict[str, tuple[clean.FileSummary, str]]
     households: list[str]
     empty: bool
+    bytes_parsed: int = 0
 
 
-def _day_frame(job: DayJob) -> tuple[pd.DataFrame, dict[str, tuple[clean.FileSummary, str]]]:
-    """The day's intervals: cached rows of unchanged files plus the re-read changed files."""
+def _merge(before: clean.FileSummary, tail: clean.FileSummary) -> clean.FileSummary:
+    """The summary of a whole file from the summary of its old part and of its new tail."""
+    return clean.FileSummary(
+        records=before.records + tail.records,
+        rejected=before.rejected + tail.rejected,
+        duplicates=before.duplicates + tail.duplicates,
+        flagged=before.flagged + tail.flagged,
+    )
+
+
+def _drop_repeats(fresh: pd.DataFrame, cached: pd.DataFrame, households: set[str]) -> tuple[pd.DataFrame, Any]:
+    """New tail rows whose interval the household already has (the old row is kept, as a full read would)."""
+    earlier = cached.loc[cached["household"].isin(households), ["household", "interval_start"]]
+    keys = pd.MultiIndex.from_frame(fresh[["household", "interval_start"]])
+    repeated = keys.isin(pd.MultiIndex.from_frame(earlier))
+    return fresh[~repeated], fresh.loc[repeated, "household"].value_counts()
+
+
+def _day_frame(job: DayJob) -> tuple[pd.DataFrame, dict[str, tuple[clean.FileSummary, str]], int]:
+    """The day's intervals: cached rows of unchanged files and of appended files' old parts, plus what was
+    read anew; the files' summaries; the bytes parsed."""
     present = {file.household for file in job.files}
     changed: set[str] = set(job.changed)
     cached = store.read_records(job.out, job.day)
     if cached.empty and job.known:
         changed |= {file.rel for file in job.files}  # intermediates pruned: re-read the whole day
-    reread = {file.household for file in job.files if file.rel in changed}
+    previous = {rel: (size, digest) for rel, (size, digest, _) in job.previous.items()} if not cached.empty else {}
+    parsed = read.read_files(job.raw, [file for file in job.files if file.rel in changed], previous)
+    appended = {item.file.household: item.file.rel for item in parsed if item.skipped}
+    reread = {file.household for file in job.files if file.rel in changed} - set(appended)
     if not cached.empty:
         cached = cached[cached["household"].isin(present - reread)]
-    parsed = read.read_files(job.raw, [file for file in job.files if file.rel in changed])
-    frames = [cached] if not cached.empty else []
-    summaries: dict[str, tuple[clean.FileSummary, str]] = {}
+        # Parquet keeps milliseconds; the fresh rows are in seconds, and a mix would concatenate as objects.
+        cached = cached.assign(interval_start=cached["interval_start"].dt.as_unit("s"))
     fresh, file_summaries = clean.clean_many(parsed, job.now)
+    if appended and not fresh.empty:
+        fresh, repeats = _drop_repeats(fresh, cached, set(appended))
+        for household, count in repeats.items():
+            index = next(i for i, item in enumerate(parsed) if item.file.household == household)
+            file_summaries[index].duplicates += int(count)
+    summaries: dict[str, tuple[clean.FileSummary, str]] = {}
     for item, summary in zip(parsed, file_summaries, strict=True):
-        summaries[item.file.rel] = (summary, item.digest)
-    if not fresh.empty:
-        frames.append(fresh)
+        whole = _merge(job.previous[item.file.rel][2], summary) if item.skipped else summary
+        summaries[item.file.rel] = (whole, item.digest)
+    parsed_bytes = sum(item.parsed_bytes for item in parsed)
+    frames = [frame for frame in (cached, fresh) if not frame.empty]
     if not frames:
-        return pd.DataFrame(), summaries
+        return pd.DataFrame(), summaries, parsed_bytes
     merged = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return merged.sort_values(["household", "interval_start"], kind="stable").reset_index(drop=True), summaries
+    ordered = merged.sort_values(["household", "interval_start"], kind="stable").reset_index(drop=True)
+    return ordered, summaries, parsed_bytes
 
 
 def rebuild_day(job: DayJob) -> DayResult:
     """Read, validate and aggregate one day; writes its intervals, cells and view partials."""
-    frame, summaries = _day_frame(job)
+    import pyarrow as pa
+
+    pa.set_cpu_count(job.threads)
+    frame, summaries, parsed_bytes = _day_frame(job)
     if frame.empty:
         store.drop_day(job.out, job.day)
-        return DayResult(job.day, summaries, [], empty=True)
+        return DayResult(job.day, summaries, [], empty=True, bytes_parsed=parsed_bytes)
     store.write_table(frame, store.records_path(job.out, job.day))
     households = sorted(frame["household"].unique().tolist())
     # Derived columns once for cells and partials; categorical households group by their codes, fast.
@@ -175,14 +211,39 @@ def rebuild_day(job: DayJob) -> DayResult:
     for resolution, cells in cohort.day_cells(data).items():
         store.write_table(cells, store.cells_path(job.out, job.day, resolution))
     partials.write_day(job.out, job.day, partials.day_partials(data))
-    return DayResult(job.day, summaries, households, empty=False)
+    return DayResult(job.day, summaries, households, empty=False, bytes_parsed=parsed_bytes)
 
 
-def _one_thread_each() -> None:
-    """Each worker process parses with one thread: the processes already use every core."""
-    import pyarrow as pa
-
-    pa.set_cpu_count(1)
+def _jobs(
+    raw: Path,
+    out: Path,
+    days: list[str],
+    by_day: dict[str, list[layout.RawFile]],
+    changed: set[str],
+    known: state.State,
+    now: datetime,
+    workers: int,
+) -> list[DayJob]:
+    """One job per day. Days run one per worker, each parsing with one thread; the days left over after the
+    last full round of workers (an odd day out) run alone, so they get every thread."""
+    jobs = []
+    parallel = min(workers, len(days))
+    for index, day in enumerate(days):
+        files = by_day.get(day, [])
+        previous = {
+            file.rel: (entry.size, entry.hash, entry.summary)
+            for file in files
+            if file.rel in changed
+            and (entry := known.files.get(file.rel)) is not None
+            and entry.size < file.size
+            and entry.hash
+            and not entry.summary.file_reason
+        }
+        alone = parallel <= 1 or index >= len(days) - len(days) % parallel
+        threads = workers if alone else 1
+        changed_here = frozenset(file.rel for file in files if file.rel in changed)
+        jobs.append(DayJob(raw, out, day, files, changed_here, day in known.days, now, previous, threads))
+    return jobs
 
 
 def _rebuild_days(jobs: list[DayJob], workers: int) -> Iterator[DayResult]:
@@ -191,8 +252,9 @@ def _rebuild_days(jobs: list[DayJob], workers: int) -> Iterator[DayResult]:
         yield from map(rebuild_day, jobs)
         return
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["aggregation.build"])  # workers start with pandas and pyarrow imported
     pool_size = min(workers, len(jobs))
-    with ProcessPoolExecutor(pool_size, mp_context=context, initializer=_one_thread_each) as pool:
+    with ProcessPoolExecutor(pool_size, mp_context=context) as pool:
         yield from pool.map(rebuild_day, jobs)
 
 
@@ -239,18 +301,12 @@ def build(
     progress = Progress(len(changed))
     all_days = set(known.days)
     households: set[str] = set()
-    jobs = [
-        DayJob(
-            raw, out, day, files_of, frozenset(f.rel for f in files_of if f.rel in changed_rels), day in known.days, now
-        )
-        for day in sorted(days)
-        for files_of in [by_day.get(day, [])]
-    ]
+    jobs = _jobs(raw, out, sorted(days), by_day, changed_rels, known, now, workers)
     for result in _rebuild_days(jobs, workers):
         day_files = by_day.get(result.day, [])
         progress.advance(len(result.summaries))
         summary.files += len(result.summaries)
-        summary.bytes += sum(file.size for file in day_files if file.rel in result.summaries)
+        summary.bytes += result.bytes_parsed
         for file in day_files:
             if file.rel in result.summaries:
                 file_summary, read_digest = result.summaries[file.rel]

@@ -91,3 +91,51 @@ def test_a_late_file_for_a_pruned_day_rereads_that_day(tmp_path: Path, monkeypat
     assert _run(raw, tmp_path / "inc") == 9  # the new file and the eight it must be aggregated with
     _run(raw, tmp_path / "full", full=True)
     assert _outputs(tmp_path / "inc") == _outputs(tmp_path / "full")
+
+
+def _quality(out: Path) -> dict[str, int]:
+    status = read_json(out / "views" / "status.json")
+    return {key: status["quality"][key] for key in ("records", "rejected", "duplicates")}
+
+
+def test_an_appended_hour_is_parsed_from_where_the_file_was_left(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    _seed(raw, 3)
+    _run(raw, tmp_path / "inc")
+    sizes = {n: (raw / household_id(n + 1) / "2026/11/17.jsonl").stat().st_size for n in range(8)}
+    for n in range(8):
+        write_day(raw, household_id(n + 1), DAY2, day_lines(DAY2, 12 * 4, house_load_kw=1.0 + n / 10))
+    grown = {n: (raw / household_id(n + 1) / "2026/11/17.jsonl").stat().st_size for n in range(8)}
+    result = build(raw, tmp_path / "inc" / "cohort", tmp_path / "inc" / "views", now=NOW, generated_at=STAMP)
+    assert result.files == 8
+    assert result.bytes == sum(grown[n] - sizes[n] for n in range(8))  # only the new hour was parsed
+    _run(raw, tmp_path / "full", full=True)
+    assert _outputs(tmp_path / "inc") == _outputs(tmp_path / "full")
+
+
+def test_an_appended_tail_that_repeats_or_breaks_lines_counts_like_a_full_read(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    _seed(raw, 3)
+    _run(raw, tmp_path / "inc")
+    first = household_id(1)
+    path = raw / first / "2026/11/17.jsonl"
+    old = path.read_bytes()
+    repeated = old.splitlines(keepends=True)[5]  # an interval the household already sent
+    path.write_bytes(old + repeated + b'{"schema_version": "2.0", "trunc\n')
+    _run(raw, tmp_path / "inc")
+    _run(raw, tmp_path / "full", full=True)
+    assert _outputs(tmp_path / "inc") == _outputs(tmp_path / "full")
+    assert _quality(tmp_path / "inc")["duplicates"] == 1
+    assert _quality(tmp_path / "inc")["rejected"] == 1
+
+
+def test_a_file_whose_earlier_lines_changed_is_read_again_in_full(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    _seed(raw, 3)
+    _run(raw, tmp_path / "inc")
+    # The household rewrote its day with other values and one more hour: the old prefix no longer matches.
+    write_day(raw, household_id(1), DAY2, day_lines(DAY2, 12 * 4, house_load_kw=3.5))
+    result = build(raw, tmp_path / "inc" / "cohort", tmp_path / "inc" / "views", now=NOW, generated_at=STAMP)
+    assert result.bytes == (raw / household_id(1) / "2026/11/17.jsonl").stat().st_size
+    _run(raw, tmp_path / "full", full=True)
+    assert _outputs(tmp_path / "inc") == _outputs(tmp_path / "full")
