@@ -4,4 +4,5 @@ import sys
 
 from aggregation.cli import main
 
-sys.exit(main(sys.argv[1:]))
+if __name__ == "__main__":  # the build's worker processes import this module too; they must not run it
+    sys.exit(main(sys.argv[1:]))
