@@ -30,19 +30,50 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse <workdir>/raw from an earlier run of the same size")
 
 
-def _timed(code: str) -> tuple[float, str]:
-    """Run Python code in a fresh process: wall seconds and its output."""
+def _tree_memory_mb(root: int) -> float:
+    """Memory of a process and all its descendants (the build's workers), as the sum of their proportional
+    set sizes: pages the workers share with the process that forked them are counted once, not per worker."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    total_kb = 0
+    for pid in tree:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total_kb += sum(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+    return total_kb / 1024
+
+
+def _timed(command: list[str]) -> tuple[float, str, float]:
+    """Run a command: wall seconds, its output and the peak memory of its process tree."""
     began = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return time.perf_counter() - began, done.stdout.strip()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, _tree_memory_mb(process.pid))
+        time.sleep(0.05)
+    output = process.stdout.read() if process.stdout else ""
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return time.perf_counter() - began, output.strip(), peak
 
 
-def _build_code(raw: Path, out: Path, full: bool) -> str:
-    return (
-        "from pathlib import Path; from aggregation.build import build; "
-        f"r = build(Path({str(raw)!r}), Path({str(out)!r}) / 'cohort', Path({str(out)!r}) / 'views', full={full}); "
-        "import resource; print(r.files, r.bytes, r.records, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-    )
+def _build_command(raw: Path, out: Path, full: bool) -> list[str]:
+    """The build exactly as users and the Action run it, reporting what it did as JSON."""
+    views, cohort = out / "views", out / "cohort"
+    command = [sys.executable, "-m", "aggregation", "build", "--raw", str(raw), "--out", str(cohort)]
+    return [*command, "--views", str(views), "--json", *(["--full"] if full else [])]
 
 
 def _naive_code(raw: Path, households: int, days: int) -> str:
@@ -68,7 +99,7 @@ print(n, size, time.perf_counter() - began)
 def _line(label: str, seconds: float, records: int, size: int, peak: float) -> str:
     return (
         f"{label:<28} {seconds:8.2f} s  {records / seconds:>12,.0f} records/s  {size / 1e6 / seconds:8.1f} MB/s  "
-        f"peak {peak:,.0f} MB"
+        f"peak {peak:,.0f} MB (all processes, PSS)"
     )
 
 
@@ -97,17 +128,20 @@ def run(args: argparse.Namespace) -> int:
     total = sum(p.stat().st_size for p in raw.glob("*/*/*/*.jsonl"))
     print(f"raw JSONL: {total / 1e6:,.1f} MB in {len(list(raw.glob('*/*/*/*.jsonl'))):,} files")
 
-    seconds, output = _timed(_build_code(raw, out, True))
-    files, size, records, peak_kb = (int(x) for x in output.split())
-    peak = peak_kb / 1024
-    print(_line("full rebuild", seconds, records, size, peak))
+    seconds, output, peak = _timed(_build_command(raw, out, True))
+    full = json.loads(output)
+    size_full, records = full["bytes"], full["records"]
+    print(_line("full rebuild", seconds, records, size_full, peak))
     for path, data in held.items():
         path.write_bytes(data)  # the last hour arrives
-    seconds_inc, output = _timed(_build_code(raw, out, False))
-    files, size, records_inc, peak_kb = (int(x) for x in output.split())
-    peak_inc = peak_kb / 1024
-    print(_line("incremental (one new hour)", seconds_inc, records_inc, size, peak_inc) + f"  ({files} files re-read)")
-    _, output = _timed(_naive_code(raw, args.naive_households, args.naive_days))
+    seconds_inc, output, peak_inc = _timed(_build_command(raw, out, False))
+    incremental = json.loads(output)
+    files, size, records_inc = incremental["files"], incremental["bytes"], incremental["records"]
+    print(
+        _line("incremental (one new hour)", seconds_inc, records_inc, size, peak_inc)
+        + f"  ({files} files changed, {size / 1e6:.1f} MB of new lines parsed)"
+    )
+    _, output, _ = _timed([sys.executable, "-c", _naive_code(raw, args.naive_households, args.naive_days)])
     naive_records, naive_size, naive_inner = output.split()
     naive_rate = int(naive_records) / float(naive_inner)
     print(
@@ -117,6 +151,13 @@ def run(args: argparse.Namespace) -> int:
     )
     full_rate = records / max(seconds, 1e-9)
     print(f"per-record speed-up of the full rebuild over the naive way: {full_rate / naive_rate:,.1f}x")
+    checks = {
+        "full rebuild >= 100 MB/s": size_full / 1e6 / seconds >= 100,
+        "full rebuild >= 20x the naive way per record": full_rate / naive_rate >= 20,
+        "incremental hour < 10 s": seconds_inc < 10,
+        "peak memory < 2 GB": max(peak, peak_inc) < 2048,
+    }
+    print("targets: " + "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in checks.items()))
     sizes = {
         "cohort parquet": sum(p.stat().st_size for p in (out / "cohort").glob("resolution=*/**/*.parquet")),
         "intermediates (_state)": sum(p.stat().st_size for p in (out / "cohort" / "_state").rglob("*.parquet")),

@@ -32,6 +32,15 @@ def _usage() -> str:
     return "\n".join(lines)
 
 
+def _start_workers_early() -> None:
+    """Start the build's worker server now, so that it imports pandas and pyarrow on the other core while
+    this process does the same (about a second saved on a two-core machine)."""
+    from multiprocessing import forkserver
+
+    forkserver.set_forkserver_preload(["aggregation.build"])
+    forkserver.ensure_running()
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help"}:
         print(_usage())
@@ -41,6 +50,8 @@ def main(argv: list[str]) -> int:
         print(f"unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
         return 2
     module_name, summary = COMMANDS[name]
+    if name == "build":
+        _start_workers_early()
     module = cast(Command, importlib.import_module(module_name))
     parser = argparse.ArgumentParser(prog=f"python -m aggregation {name}", description=summary)
     module.add_arguments(parser)
