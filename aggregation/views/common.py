@@ -74,8 +74,12 @@ class Inputs:
         if "hours" not in self._cache:
             frame = self.partial("hours")
             if not frame.empty:
-                keys = ["region", "hour_aest", "household"]
-                frame = with_nem(frame).groupby(keys, sort=True, observed=True).sum().reset_index()
+                regional = frame.groupby(["region", "hour_aest", "household"], sort=True, observed=True).sum()
+                nem = regional.groupby(level=["hour_aest", "household"], sort=True).sum()
+                nem = nem.assign(region=cohort.NEM).set_index("region", append=True)
+                nem = nem.reorder_levels(["region", "hour_aest", "household"])
+                frame = pd.concat([nem, regional]).reset_index()
+                frame = frame.sort_values(["region", "hour_aest", "household"], kind="stable", ignore_index=True)
             self._cache["hours"] = frame
         return self._cache["hours"]
 
