@@ -36,7 +36,9 @@ scripts/run python -m aggregation build --raw "$work/raw" --out "$work/cohort" -
 
 step 3/4 "building the dashboard"
 scripts/build_site.sh --data "$work/views" --demo site/demo --out "$work/dist" >/dev/null
-mkdir -p "$work/dist/cohort" && cp -R "$work/cohort/." "$work/dist/cohort/"
+# Only the published cohort files: _state/ and state.json hold household-level rows and stay behind.
+mkdir -p "$work/dist/cohort"
+cp -R "$work"/cohort/resolution=* "$work/cohort/datapackage.json" "$work/cohort/quarantine.json" "$work/dist/cohort/"
 echo "dashboard built in $work/dist ($(( $(date +%s) - begin )) s so far)"
 
 if [ "$serve" = 1 ]; then
