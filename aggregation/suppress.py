@@ -5,8 +5,9 @@ holds more than ``max_share`` of the cell's gross energy (|net import| + solar +
 summed over the cell's intervals). Complementary suppression then stops differencing: in a
 group of sibling cells that add up to a published parent (regions -> NEM, postcode
 prefixes -> their region-day), the suppressed siblings together must also pass the rule
-and be at least two, else the next smallest published sibling is suppressed too; if none
-is left, the parent is suppressed.
+and be at least two, else the next smallest published sibling is suppressed too, until they
+do or every sibling is suppressed; the parent then reveals only itself and is judged by its
+own rule, never suppressed for its children's sake.
 """
 
 from __future__ import annotations

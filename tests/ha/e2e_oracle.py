@@ -158,13 +158,24 @@ class Overview:
     records: int
     files: int
     last_interval: datetime
-    regions: dict[str, int | None]  # households per region, None where fewer than the minimum
+    regions: dict[str, int | None]  # households per region, None where hidden (see published_region_counts)
     saving_aud: float | None  # published NEM hours only; None when every NEM hour is suppressed
     energy_balance_flagged: int
 
     @property
     def last_data_aest(self) -> str:
         return f"{self.last_interval + AEST:%Y-%m-%d %H:%M} AEST"
+
+
+def published_region_counts(counts: dict[str, int]) -> dict[str, int | None]:
+    """Households per region as the overview may show them: a region below the minimum is hidden, and
+    hidden regions must together hold the minimum across at least two of them (else the smallest shown
+    one is hidden too), so the cohort size minus the shown regions never reveals a hidden one."""
+    hidden = {region for region in REGIONS if 0 < counts.get(region, 0) < MIN_HOUSEHOLDS}
+    shown = sorted((r for r in REGIONS if counts.get(r, 0) >= MIN_HOUSEHOLDS), key=lambda r: counts[r])
+    while hidden and shown and (len(hidden) < 2 or sum(counts[r] for r in hidden) < MIN_HOUSEHOLDS):
+        hidden.add(shown.pop(0))
+    return {region: counts[region] if counts.get(region, 0) and region not in hidden else None for region in REGIONS}
 
 
 def overview(files: Mapping[str, str]) -> Overview:
@@ -180,9 +191,7 @@ def overview(files: Mapping[str, str]) -> Overview:
         records=len(lines),
         files=len(files),
         last_interval=max(line.start for line in lines),
-        regions={
-            region: len(per_region[region]) if len(per_region[region]) >= MIN_HOUSEHOLDS else None for region in REGIONS
-        },
+        regions=published_region_counts({region: len(households) for region, households in per_region.items()}),
         saving_aud=sig4(math.fsum(published)) if published else None,
         energy_balance_flagged=sum(energy_balance_flagged(line.record) for line in lines),
     )

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
+import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -125,6 +128,22 @@ async def test_hourly_publish_at_the_household_minute(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert published_intervals(github) == EXPECTED
     assert state(hass, "records_waiting") == "0"
+
+
+def test_hourly_offsets_are_stable_spread_and_clear_of_sampling_boundaries() -> None:
+    rng = random.Random(2026)
+    households = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(3000)]
+    offsets = [hourly_offset(household) for household in households]
+    assert [hourly_offset(household) for household in households] == offsets  # the same id, the same offset
+    for minute, second in offsets:
+        assert 0 <= minute <= 59
+        assert 15 <= second <= 44  # never at second 0, where a 5-minute sample may be written
+    minutes = Counter(minute for minute, _ in offsets)
+    seconds = Counter(second for _, second in offsets)
+    assert set(minutes) == set(range(60)) and set(seconds) == set(range(15, 45))
+    assert max(minutes.values()) < 2 * len(offsets) / 60  # no minute gets twice its share of households
+    assert max(seconds.values()) < 2 * len(offsets) / 30
+    assert len(set(offsets)) > len(offsets) / 3  # spread over minute and second together, not a few slots
 
 
 async def _rate_limited(github: GitHubServer) -> None:

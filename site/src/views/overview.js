@@ -41,7 +41,7 @@ export function render(container, loaded) {
     chartFigure({
       id: "overview-regions",
       caption: "Households by region",
-      summary: `Bar chart of households in ${shown.length} regions; ${hidden.length} regions suppressed (too few households to publish).`,
+      summary: `Bar chart of households in ${shown.length} regions; ${hidden.length} regions suppressed (too few households to publish, or hidden so that the total cannot reveal one that has too few).`,
       draw: (width) =>
         globalThis.Plot.plot({
           width,
@@ -50,7 +50,7 @@ export function render(container, loaded) {
           x: { label: "households →", grid: true },
           y: { domain: regionRows.map((row) => row.region), label: null },
           marks: [
-            globalThis.Plot.barX(hidden, { y: "region", x: () => Math.max(1, ...shown.map((row) => row.households)), fill: "url(#hatch)", className: "regions-suppressed", title: (row) => `${row.region}: suppressed (fewer than ${meta?.suppression?.min_households ?? "the minimum"} households)` }),
+            globalThis.Plot.barX(hidden, { y: "region", x: () => Math.max(1, ...shown.map((row) => row.households)), fill: "url(#hatch)", className: "regions-suppressed", title: (row) => `${row.region}: suppressed (fewer than ${meta?.suppression?.min_households ?? "the minimum"} households, or hidden so that the total cannot reveal a region that has)` }),
             globalThis.Plot.text(hidden, { y: "region", x: () => Math.max(1, ...shown.map((row) => row.households)) / 2, text: () => "suppressed", fill: "var(--fg)", stroke: "var(--bg)", strokeWidth: 3, paintOrder: "stroke" }),
             globalThis.Plot.barX(shown, { y: "region", x: "households", fill: "var(--accent)", className: "regions-households", title: (row) => `${row.region}: ${row.households} households` }),
             globalThis.Plot.ruleX([0]),
