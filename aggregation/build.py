@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import multiprocessing
 import os
@@ -192,18 +193,29 @@ def _day_frame(job: DayJob) -> tuple[pd.DataFrame, dict[str, tuple[clean.FileSum
     if not frames:
         return pd.DataFrame(), summaries, parsed_bytes
     if len(frames) == 1 and _in_order(frames[0]):  # files are read in household order, lines in time order
-        return frames[0].reset_index(drop=True), summaries, parsed_bytes
+        only = frames[0]
+        return only.set_axis(pd.RangeIndex(len(only)), axis=0, copy=False), summaries, parsed_bytes
     merged = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     ordered = merged.sort_values(["household", "interval_start"], kind="stable").reset_index(drop=True)
     return ordered, summaries, parsed_bytes
 
 
 def _in_order(frame: pd.DataFrame) -> bool:
-    """Whether rows are already sorted by household, then interval start (a sort would only copy them)."""
+    """Whether rows are already sorted by household, then interval start (a sort would only copy them).
+
+    Rows of one household share one id object, so telling where the household changes is cheap; only
+    the ids at those points are compared as strings."""
     households = frame["household"].to_numpy()
-    stamps = frame["interval_start"].to_numpy()
-    same = households[1:] == households[:-1]
-    return bool(np.all((households[1:] > households[:-1]) | (same & (stamps[1:] > stamps[:-1]))))
+    stamps = frame["interval_start"].array.asi8  # integers: to_numpy() would make a Timestamp per row
+    if len(households) < 2:
+        return True
+    changes = np.flatnonzero(households[1:] != households[:-1])
+    firsts = households[np.concatenate(([0], changes + 1))].tolist()
+    if any(later <= earlier for earlier, later in itertools.pairwise(firsts)):
+        return False
+    same = np.ones(len(households) - 1, dtype=bool)
+    same[changes] = False
+    return bool(np.all(stamps[1:][same] > stamps[:-1][same]))
 
 
 def rebuild_day(job: DayJob) -> DayResult:
