@@ -36,6 +36,11 @@ def deltas(price: pd.DataFrame) -> pd.DataFrame:
     return out.dropna(subset=["delta_sum"])
 
 
+def kw(value: float) -> float | int | None:
+    """A kW figure to 4 significant figures; below a microwatt it is float noise of a zero sum, shown as 0."""
+    return 0.0 if abs(value) < 1e-9 else sig4(value)
+
+
 def bootstrap(sums: np.ndarray, counts: np.ndarray, rng: np.random.Generator) -> tuple[float, float]:
     """95 % percentile interval of sum(delta)/count over households resampled with replacement."""
     households = len(sums)
@@ -52,16 +57,20 @@ def build(inputs: Inputs) -> dict[str, Any]:
     rng = np.random.default_rng(SEED)
     if not price.empty:
         data = with_nem(deltas(price))
+        # Grouped once: per household of each region x bin cell, and each cell's distinct days.
+        cells = data.groupby(["region", "bin", "household"], sort=True)[["delta_sum", "intervals"]].sum()
+        by_cell = {key: group.droplevel(["region", "bin"]) for key, group in cells.groupby(level=["region", "bin"])}
+        day_counts = data.groupby(["region", "bin"])["day_aest"].nunique().to_dict()
+        empty = pd.DataFrame({"delta_sum": [], "intervals": []})
         for region in REGIONS:
-            regional = data[data["region"] == region]
             for index in range(len(LABELS)):
-                cell = regional[regional["bin"] == index]
-                per_household = cell.groupby("household", sort=True)[["delta_sum", "intervals"]].sum()
-                per_household.columns = ["sum", "count"]
+                per_household = by_cell.get((region, index), empty).rename(
+                    columns={"delta_sum": "sum", "intervals": "count"}
+                )
                 households = len(per_household)
                 share = per_household["count"].max() / per_household["count"].sum() if households else 0.0
                 hidden = households < suppress.REGION_RULE.min_households or share > suppress.REGION_RULE.max_share
-                day_count = int(cell["day_aest"].nunique())
+                day_count = int(day_counts.get((region, index), 0))
                 row: dict[str, Any] = {"region": region, "bin": index}
                 if hidden:
                     row |= {"mean_delta_kw": None, "ci_low_kw": None, "ci_high_kw": None}
@@ -69,11 +78,11 @@ def build(inputs: Inputs) -> dict[str, Any]:
                 else:
                     low, high = bootstrap(per_household["sum"].to_numpy(), per_household["count"].to_numpy(), rng)
                     row |= {
-                        "mean_delta_kw": sig4(cell["delta_sum"].sum() / cell["intervals"].sum()),
-                        "ci_low_kw": sig4(low),
-                        "ci_high_kw": sig4(high),
+                        "mean_delta_kw": kw(per_household["sum"].sum() / per_household["count"].sum()),
+                        "ci_low_kw": kw(low),
+                        "ci_high_kw": kw(high),
                         "households": households,
-                        "intervals": count(cell["intervals"].sum()),
+                        "intervals": count(per_household["count"].sum()),
                         "days": day_count,
                     }
                 row["thin"] = day_count < MIN_DAYS or households < suppress.REGION_RULE.min_households
