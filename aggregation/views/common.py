@@ -54,6 +54,7 @@ class Inputs:
     demo: bool
     days: list[str]
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict)
+    _households: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
     def window_days(self, days: int = WINDOW_DAYS) -> list[str]:
         if not self.days:
@@ -68,6 +69,18 @@ class Inputs:
         if key not in self._cache:
             self._cache[key] = partials.read(self.cohort_dir, self.window_days(days), name)
         return self._cache[key]
+
+    def households_by_day(self) -> dict[str, set[str]]:
+        """Per UTC day, the households with at least one accepted record (one pass over the build state)."""
+        if "households_by_day" not in self._households:
+            by_day: dict[str, set[str]] = {}
+            for rel, entry in self.state.files.items():
+                summary = entry.summary
+                if summary.records - sum(summary.rejected.values()) - summary.duplicates > 0:
+                    household, rest = rel.split("/", 1)
+                    by_day.setdefault(rest[:10].replace("/", "-"), set()).add(household)
+            self._households["households_by_day"] = by_day
+        return self._households["households_by_day"]
 
     def hours(self) -> pd.DataFrame:
         """The ``hours`` partial of the window per region (and NEM) x AEST hour x household."""
@@ -211,12 +224,6 @@ def ordered_regions(frame: pd.DataFrame) -> pd.DataFrame:
 
 def households_in(inputs: Inputs, days: Sequence[str]) -> int | None:
     """Distinct households with at least one accepted record on ``days`` (from the build state)."""
-    wanted = set(days)
-    seen = set()
-    for rel, entry in inputs.state.files.items():
-        summary = entry.summary
-        accepted = summary.records - sum(summary.rejected.values()) - summary.duplicates
-        household, rest = rel.split("/", 1)
-        if accepted > 0 and rest[:10].replace("/", "-") in wanted:
-            seen.add(household)
+    by_day = inputs.households_by_day()
+    seen = set().union(*(by_day.get(day, set()) for day in days))
     return len(seen) if seen else None
