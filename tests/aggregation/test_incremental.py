@@ -139,3 +139,11 @@ def test_a_file_whose_earlier_lines_changed_is_read_again_in_full(tmp_path: Path
     assert result.bytes == (raw / household_id(1) / "2026/11/17.jsonl").stat().st_size
     _run(raw, tmp_path / "full", full=True)
     assert _outputs(tmp_path / "inc") == _outputs(tmp_path / "full")
+
+
+def test_days_rebuilt_in_parallel_give_the_same_bytes_as_one_at_a_time(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    _seed(raw, 5)
+    build(raw, tmp_path / "one" / "cohort", tmp_path / "one" / "views", now=NOW, generated_at=STAMP, workers=1)
+    build(raw, tmp_path / "two" / "cohort", tmp_path / "two" / "views", now=NOW, generated_at=STAMP, workers=2)
+    assert _outputs(tmp_path / "one") == _outputs(tmp_path / "two")
