@@ -304,9 +304,14 @@ def build(
     demo: bool = False,
     now: datetime | None = None,
     generated_at: str | None = None,
-    workers: int = DEFAULT_WORKERS,
+    workers: int = 1,
 ) -> Summary:
-    """Run the build; returns what it did. Never stops on bad input: bad input is quarantined."""
+    """Run the build; returns what it did. Never stops on bad input: bad input is quarantined.
+
+    ``workers > 1`` rebuilds days in that many processes (the command line's default). They start
+    through multiprocessing's forkserver, which imports the calling script again: a script calling
+    this with workers needs the usual ``if __name__ == "__main__":`` guard.
+    """
     began = time.perf_counter()
     now = (now or datetime.now(UTC)).astimezone(UTC)
     state_path = state_path or out / "state.json"
