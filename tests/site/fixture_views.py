@@ -287,7 +287,13 @@ def status(households: int, *, demo: bool) -> dict[str, Any]:
         "cohort_size": households,
         "households_total": households + 2,
         "records": 34560,
-        "regions": {"NSW1": 20, "QLD1": 15, "VIC1": 15, "SA1": None, "TAS1": 6},
+        "regions": {
+            "NSW1": 20,
+            "QLD1": 15,
+            "VIC1": 15,
+            "SA1": None,
+            "TAS1": None,
+        },  # hidden together, as the build hides them
         "total_savings_aud": 1234.5,
         "quality": {
             "files": 120,

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.browser
 # (view, CSS selector of marks, count the fixture views must produce): 6 regions x 24 hours = 144
 # heatmap cells of which the fixtures suppress one; 48 hourly points of which one is suppressed.
 EXPECTED_MARKS = [
-    ("overview", "g.regions-households rect", 4),
-    ("overview", "g.regions-suppressed rect", 1),
+    ("overview", "g.regions-households rect", 3),
+    ("overview", "g.regions-suppressed rect", 2),
     ("flex", "#chart-flex-kw g.flex-up path", 1),
     ("flex", "#chart-flex-kw g.suppressed-spans rect", 1),
     ("flex", "#chart-flex-price g.price-buy path", 1),
