@@ -37,7 +37,7 @@ def _start_workers_early() -> None:
     this process does the same (about a second saved on a two-core machine)."""
     from multiprocessing import forkserver
 
-    forkserver.set_forkserver_preload(["aggregation.build"])
+    forkserver.set_forkserver_preload(["aggregation.day"])
     forkserver.ensure_running()
 
 
