@@ -88,24 +88,20 @@ class _Marks:
         return result
 
 
-def _mark(reasons: _Marks, bad: NDArray[np.bool_], reason: str) -> None:
-    reasons.mark(bad, reason)
-
-
 def table_reasons(table: pa.Table) -> Reasons:
     """Per row: None when the record is valid, else the first reason it is not."""
     n = table.num_rows
     reasons = _Marks(n)
     for name, rule in rec.RECORD_FIELDS.items():
-        _mark(reasons, _bad_values(rule, table.column(name).combine_chunks()), reason_for_path(name))
+        reasons.mark(_bad_values(rule, table.column(name).combine_chunks()), reason_for_path(name))
     assets = table.column("assets").combine_chunks()
-    _mark(reasons, _np(pc.is_null(assets)), "invalid assets")
+    reasons.mark(_np(pc.is_null(assets)), "invalid assets")
     lengths = np.asarray(pc.fill_null(pc.list_value_length(assets), 0).to_numpy(zero_copy_only=False))
-    _mark(reasons, lengths > rec.MAX_ASSETS, "invalid assets")
+    reasons.mark(lengths > rec.MAX_ASSETS, "invalid assets")
     loads = table.column("deferrable_loads").combine_chunks()
-    _mark(reasons, _np(pc.is_null(loads)), "invalid deferrable_loads")
+    reasons.mark(_np(pc.is_null(loads)), "invalid deferrable_loads")
     load_lengths = np.asarray(pc.fill_null(pc.list_value_length(loads), 0).to_numpy(zero_copy_only=False))
-    _mark(reasons, load_lengths > 0, "invalid deferrable_loads")
+    reasons.mark(load_lengths > 0, "invalid deferrable_loads")
     if len(assets.flatten()):
         _check_assets(assets, reasons)
     return reasons.reasons()
@@ -115,23 +111,23 @@ def _check_assets(assets: pa.ListArray, reasons: _Marks) -> None:
     items = assets.flatten()
     parents = np.asarray(pc.list_parent_indices(assets).to_numpy(zero_copy_only=False))
     asset_reasons = _Marks(len(items))
-    _mark(asset_reasons, _np(pc.is_null(items)), "invalid assets")
+    asset_reasons.mark(_np(pc.is_null(items)), "invalid assets")
     for name, rule in rec.ASSET_FIELDS.items():
-        _mark(asset_reasons, _bad_values(rule, items.field(name)), f"invalid assets.{name}")
+        asset_reasons.mark(_bad_values(rule, items.field(name)), f"invalid assets.{name}")
     is_ev = np.asarray(pc.fill_null(pc.equal(items.field("kind"), "ev"), False).to_numpy(zero_copy_only=False))
     for name, rule in rec.EV_FIELDS.items():
         column = items.field(name)
         present = ~np.asarray(pc.is_null(column).to_numpy(zero_copy_only=False), dtype=bool)
-        _mark(asset_reasons, is_ev & _bad_values(rule, column), f"invalid assets.{name}")
-        _mark(asset_reasons, ~is_ev & present, f"invalid assets.{name}")
+        asset_reasons.mark(is_ev & _bad_values(rule, column), f"invalid assets.{name}")
+        asset_reasons.mark(~is_ev & present, f"invalid assets.{name}")
     # Cross-field rules: unique asset ids within a record; bidirectional flow needs a capable asset.
     ids = pd.DataFrame({"parent": parents, "asset_id": items.field("asset_id").to_numpy(zero_copy_only=False)})
-    _mark(asset_reasons, ids.duplicated().to_numpy(), "invalid assets.asset_id")
+    asset_reasons.mark(ids.duplicated().to_numpy(), "invalid assets.asset_id")
     flow = np.asarray(items.field("power_flow_capability").to_numpy(zero_copy_only=False), dtype=object)
     capable = np.asarray(
         pc.fill_null(items.field("bidirectional_capable"), True).to_numpy(zero_copy_only=False), dtype=bool
     )
-    _mark(asset_reasons, is_ev & (flow == "bidirectional") & ~capable, "invalid assets.power_flow_capability")
+    asset_reasons.mark(is_ev & (flow == "bidirectional") & ~capable, "invalid assets.power_flow_capability")
     bad = asset_reasons.codes != 0
     if not bad.any():
         return

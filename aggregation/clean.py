@@ -151,11 +151,5 @@ def clean_many(parsed: list[Parsed], now: datetime) -> tuple[pd.DataFrame, list[
     return frame, summaries
 
 
-def clean(parsed: Parsed, now: datetime) -> tuple[pd.DataFrame, FileSummary]:
-    """One file's rows (see ``clean_many``)."""
-    frame, (summary,) = clean_many([parsed], now)
-    return frame, summary
-
-
 def _empty() -> pd.DataFrame:
     return pd.DataFrame()

@@ -80,9 +80,9 @@ def _day_frame(job: DayJob) -> tuple[pd.DataFrame, dict[str, tuple[clean.FileSum
     fresh, file_summaries = clean.clean_many(parsed, job.now)
     if appended and not fresh.empty:
         fresh, repeats = _drop_repeats(fresh, cached, set(appended))
+        position = {item.file.household: index for index, item in enumerate(parsed)}
         for household, count in repeats.items():
-            index = next(i for i, item in enumerate(parsed) if item.file.household == household)
-            file_summaries[index].duplicates += int(count)
+            file_summaries[position[household]].duplicates += int(count)
     summaries: dict[str, tuple[clean.FileSummary, str]] = {}
     for item, summary in zip(parsed, file_summaries, strict=True):
         whole = _merge(job.previous[item.file.rel][2], summary) if item.skipped else summary

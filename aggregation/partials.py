@@ -47,7 +47,6 @@ DUAL_COLUMNS: Final = {
 BINS_PER_DECADE: Final = 100
 LOWEST_DECADE: Final = -6
 ASSET_KINDS: Final = ("battery", "ev")
-NAMES: Final = ("hours", "price", "shadow_hist", "asset_hours", "households", "methods")
 
 
 def partial_path(cohort_dir: Path, day: str, name: str) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregation.build import build
+from aggregation.build import Summary, build
 from tests.aggregation.helpers import NOW, day_lines, household_id, read_json, write_day
 
 DAY1 = NOW - timedelta(days=4)
@@ -29,8 +29,19 @@ def _seed(raw: Path, hours_day2: int) -> None:
         write_day(raw, household, DAY2, day_lines(DAY2, 12 * hours_day2, house_load_kw=1.0 + n / 10))
 
 
+def _build(raw: Path, out: Path, full: bool = False) -> Summary:
+    return build(raw, out / "cohort", out / "views", full=full, now=NOW, generated_at=STAMP)
+
+
 def _run(raw: Path, out: Path, full: bool = False) -> int:
-    return build(raw, out / "cohort", out / "views", full=full, now=NOW, generated_at=STAMP).files
+    return _build(raw, out, full).files
+
+
+def _another_hour(raw: Path, hours_before: int) -> None:
+    """One more hour arrives in every household's second day file."""
+    for n in range(8):
+        lines = day_lines(DAY2, 12 * (hours_before + 1), house_load_kw=1.0 + n / 10)
+        write_day(raw, household_id(n + 1), DAY2, lines)
 
 
 def test_an_hour_of_new_data_rereads_only_the_changed_files_and_matches_a_full_rebuild(tmp_path: Path) -> None:
@@ -39,8 +50,7 @@ def test_an_hour_of_new_data_rereads_only_the_changed_files_and_matches_a_full_r
     assert _run(raw, tmp_path / "inc") == 16
     day1_part = tmp_path / "inc/cohort/_state/cells/day=2026-11-16/1h.parquet"
     before = day1_part.stat().st_mtime_ns
-    for n in range(8):  # one more hour arrives for every household
-        write_day(raw, household_id(n + 1), DAY2, day_lines(DAY2, 12 * 4, house_load_kw=1.0 + n / 10))
+    _another_hour(raw, 3)
     assert _run(raw, tmp_path / "inc") == 8
     assert day1_part.stat().st_mtime_ns == before  # yesterday's cells were not recomputed
     assert _run(raw, tmp_path / "inc") == 0  # nothing new, nothing read
@@ -103,10 +113,9 @@ def test_an_appended_hour_is_parsed_from_where_the_file_was_left(tmp_path: Path)
     _seed(raw, 3)
     _run(raw, tmp_path / "inc")
     sizes = {n: (raw / household_id(n + 1) / "2026/11/17.jsonl").stat().st_size for n in range(8)}
-    for n in range(8):
-        write_day(raw, household_id(n + 1), DAY2, day_lines(DAY2, 12 * 4, house_load_kw=1.0 + n / 10))
+    _another_hour(raw, 3)
     grown = {n: (raw / household_id(n + 1) / "2026/11/17.jsonl").stat().st_size for n in range(8)}
-    result = build(raw, tmp_path / "inc" / "cohort", tmp_path / "inc" / "views", now=NOW, generated_at=STAMP)
+    result = _build(raw, tmp_path / "inc")
     assert result.files == 8
     assert result.bytes == sum(grown[n] - sizes[n] for n in range(8))  # only the new hour was parsed
     _run(raw, tmp_path / "full", full=True)
@@ -135,7 +144,7 @@ def test_a_file_whose_earlier_lines_changed_is_read_again_in_full(tmp_path: Path
     _run(raw, tmp_path / "inc")
     # The household rewrote its day with other values and one more hour: the old prefix no longer matches.
     write_day(raw, household_id(1), DAY2, day_lines(DAY2, 12 * 4, house_load_kw=3.5))
-    result = build(raw, tmp_path / "inc" / "cohort", tmp_path / "inc" / "views", now=NOW, generated_at=STAMP)
+    result = _build(raw, tmp_path / "inc")
     assert result.bytes == (raw / household_id(1) / "2026/11/17.jsonl").stat().st_size
     _run(raw, tmp_path / "full", full=True)
     assert _outputs(tmp_path / "inc") == _outputs(tmp_path / "full")
