@@ -54,7 +54,7 @@ class Inputs:
     demo: bool
     days: list[str]
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict)
-    _households: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    _households_by_day: dict[str, set[str]] | None = None
 
     def window_days(self, days: int = WINDOW_DAYS) -> list[str]:
         if not self.days:
@@ -72,15 +72,15 @@ class Inputs:
 
     def households_by_day(self) -> dict[str, set[str]]:
         """Per UTC day, the households with at least one accepted record (one pass over the build state)."""
-        if "households_by_day" not in self._households:
+        if self._households_by_day is None:
             by_day: dict[str, set[str]] = {}
             for rel, entry in self.state.files.items():
                 summary = entry.summary
                 if summary.records - sum(summary.rejected.values()) - summary.duplicates > 0:
                     household, rest = rel.split("/", 1)
                     by_day.setdefault(rest[:10].replace("/", "-"), set()).add(household)
-            self._households["households_by_day"] = by_day
-        return self._households["households_by_day"]
+            self._households_by_day = by_day
+        return self._households_by_day
 
     def hours(self) -> pd.DataFrame:
         """The ``hours`` partial of the window per region (and NEM) x AEST hour x household."""
