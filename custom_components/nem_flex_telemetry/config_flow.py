@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Final
 
-import probatio as vol
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -108,6 +107,7 @@ from .github_api import (
 )
 from .record import ASSET_ID_PATTERN, POSTCODE_PREFIX_PATTERN, REGIONS
 from .sampler import preview
+from .validation import vol
 
 REPOSITORY_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
 BRANCH_PATTERN: Final = re.compile(r"[A-Za-z0-9._/-]{1,100}")
@@ -184,12 +184,29 @@ def candidates_text(sweep: Mapping[str, list[str]]) -> str:
     return "; ".join(lines) if lines else "-"
 
 
+# Selector option keys must be lowercase translation keys (hassfest); entries and records keep the
+# NEM region id, so the flow maps the chosen option back.
+REGION_BY_OPTION: Final = {region.lower(): region for region in REGIONS}
+
+
+def region_option(region: str) -> str:
+    """The selector option of a NEM region id."""
+    return region.lower()
+
+
+def with_region_id(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """The form's answers with the chosen region option turned back into its NEM region id."""
+    return {**user_input, CONF_REGION: REGION_BY_OPTION[user_input[CONF_REGION]]}
+
+
 def household_schema() -> vol.Schema:
     """Region, postcode prefix and upload target."""
     return vol.Schema(
         {
             vol.Required(CONF_REGION): SelectSelector(
-                SelectSelectorConfig(options=list(REGIONS), translation_key="region", mode=SelectSelectorMode.DROPDOWN)
+                SelectSelectorConfig(
+                    options=list(REGION_BY_OPTION), translation_key="region", mode=SelectSelectorMode.DROPDOWN
+                )
             ),
             vol.Required(CONF_POSTCODE_PREFIX): TextSelector(),
             vol.Required(CONF_REPOSITORY, default=DEFAULT_REPOSITORY): TextSelector(),
@@ -433,7 +450,7 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             errors = validate_household(user_input) or await self._async_check_repository(user_input[CONF_REPOSITORY])
             if not errors:
-                self._household = user_input
+                self._household = with_region_id(user_input)
                 await self.async_set_unique_id(self._household_id)
                 return await self.async_step_mapping()
         schema = self.add_suggested_values_to_schema(household_schema(), user_input or {})
@@ -522,14 +539,17 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             errors = validate_household(user_input)
             if not errors:
-                return self.async_update_reload_and_abort(entry, data_updates=user_input)
+                return self.async_update_reload_and_abort(entry, data_updates=with_region_id(user_input))
         schema = vol.Schema(
             {
                 vol.Required(CONF_REGION): household_schema().schema[CONF_REGION],
                 vol.Required(CONF_POSTCODE_PREFIX): TextSelector(),
             }
         )
-        suggested = user_input or {key: entry.data[key] for key in (CONF_REGION, CONF_POSTCODE_PREFIX)}
+        suggested = user_input or {
+            CONF_REGION: region_option(entry.data[CONF_REGION]),
+            CONF_POSTCODE_PREFIX: entry.data[CONF_POSTCODE_PREFIX],
+        }
         return self.async_show_form(
             step_id="reconfigure", data_schema=self.add_suggested_values_to_schema(schema, suggested), errors=errors
         )

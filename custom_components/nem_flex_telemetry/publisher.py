@@ -131,7 +131,7 @@ class Publisher:
             except AuthError:
                 self._failed(None, "GitHub sign-in expired or was revoked: sign in again", attention=True)
                 self.entry.async_start_reauth(self.hass)
-            except NoPushAccessError, RepositoryNotFoundError:
+            except (NoPushAccessError, RepositoryNotFoundError):
                 self._failed(None, f"This GitHub account cannot write to {self.repository}", attention=True)
                 self.sampler.async_set_issue(ISSUE_NO_PUSH_ACCESS, True, {"repository": self.repository})
             except GitHubError as err:  # an answer nothing above explains: keep the records, try next hour

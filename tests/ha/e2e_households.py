@@ -146,7 +146,7 @@ class Home:
         result = await approve_as(hass, github, result, self.login)
         assert result["step_id"] == "household"
         household = {
-            "region": facts.region,
+            "region": facts.region.lower(),  # the selector's option for the region
             "postcode_prefix": facts.postcode_prefix,
             "repository": repository,
             "branch": "main",

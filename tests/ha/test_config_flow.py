@@ -17,7 +17,7 @@ from .conftest import Household
 
 CANDIDATES = "plug: binary_sensor.ev_plugged_in; soc: sensor.ev_battery_level"
 HOUSEHOLD = {
-    "region": "QLD1",
+    "region": "qld1",  # the selector's option for QLD1
     "postcode_prefix": "410",
     "repository": "purcell-lab/nem-flex-telemetry-data",
     "branch": "main",
@@ -166,10 +166,10 @@ async def test_reconfigure(hass: HomeAssistant, battery_only: Household) -> None
     entry = battery_only.entry()
     entry.add_to_hass(hass)
     result = dict(await entry.start_reconfigure_flow(hass))
-    assert suggested(result) == {"region": "QLD1", "postcode_prefix": "410"}
-    result = await step(hass, result, {"region": "NSW1", "postcode_prefix": "2000"})
+    assert suggested(result) == {"region": "qld1", "postcode_prefix": "410"}
+    result = await step(hass, result, {"region": "nsw1", "postcode_prefix": "2000"})
     assert result["errors"] == {"postcode_prefix": "invalid_postcode_prefix"}
-    result = await step(hass, result, {"region": "NSW1", "postcode_prefix": "200"})
+    result = await step(hass, result, {"region": "nsw1", "postcode_prefix": "200"})
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert entry.data["region"] == "NSW1"
