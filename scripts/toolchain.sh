@@ -138,7 +138,8 @@ oldest() {
   fi
   say "oldest Home Assistant: no Python 3.13.2+ below 3.14 on PATH: using a Debian trixie root at $oldest_root"
   if [ ! -f "$oldest_root/.nft-base" ]; then
-    debootstrap_root "$oldest_root" trixie python3.13,python3.13-venv,ca-certificates,git
+    # lru-dict 1.3.0 (pinned by HA 2026.1) has no wheel for Python 3.13: pip builds it with gcc.
+    debootstrap_root "$oldest_root" trixie python3.13,python3.13-venv,python3.13-dev,gcc,libc6-dev,ca-certificates,git
     touch "$oldest_root/.nft-base"
     say "trixie root ready after $(elapsed)"
   fi

@@ -17,6 +17,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time, async_track_utc_time_change
 from homeassistant.util import dt as dt_util
 
+from .availability import Reachability
 from .const import (
     CONF_BRANCH,
     CONF_HOUSEHOLD_ID,
@@ -70,6 +71,7 @@ class Publisher:
         self.outbox = outbox
         self.sampler = sampler
         self.client = client
+        self.reachability = Reachability("GitHub")  # "back" once a publish goes through
         self.retry_at: datetime | None = None
         self.last_error: str | None = None  # plain words, None after a successful flush
         self._lock = asyncio.Lock()
@@ -126,6 +128,7 @@ class Publisher:
             except RateLimitedError as err:
                 self._failed(_when(err.retry_at), "GitHub's rate limit was reached", attention=False)
             except TransientError as err:
+                self.reachability.lost(str(err))
                 retry = _when(err.retry_at) if err.retry_at is not None else dt_util.utcnow() + MIN_RETRY
                 self._failed(retry, "GitHub could not be reached", attention=False)
             except AuthError:
@@ -138,6 +141,7 @@ class Publisher:
                 LOGGER.warning("Publishing failed: %s", err)
                 self._failed(None, "GitHub refused the upload", attention=True)
             else:
+                self.reachability.back()
                 self.last_error = None
                 self.sampler.async_set_issue(ISSUE_NO_PUSH_ACCESS, False)
                 self.sampler.async_set_upload_result(
