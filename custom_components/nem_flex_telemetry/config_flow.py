@@ -412,7 +412,7 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_signed_in(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Signed in: a reauth ends here with the new token; a new household goes on."""
         if self.source == SOURCE_REAUTH:
-            return self.async_update_reload_and_abort(self._get_reauth_entry(), data_updates=self._github_data())
+            return await self.async_step_reauth_check()
         return await self.async_step_household()
 
     def _github_data(self) -> dict[str, Any]:
@@ -431,6 +431,27 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             return await self.async_step_github()
         return self.async_show_form(step_id="reauth_confirm")
+
+    async def async_step_reauth_check(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """After signing in again: the same GitHub account, still allowed to push; only then the new token."""
+        entry = self._get_reauth_entry()
+        expected = str(entry.data.get(CONF_LOGIN) or "")
+        if expected and self._login.casefold() != expected.casefold():  # GitHub logins ignore case
+            return self.async_abort(
+                reason="reauth_wrong_account", description_placeholders={"login": self._login, "expected": expected}
+            )
+        repository = str(entry.options.get(CONF_REPOSITORY, DEFAULT_REPOSITORY))
+        errors = await self._async_check_repository(repository)
+        if errors.get("base") == "cannot_connect":  # GitHub busy or unreachable: the new token waits for a retry
+            return self.async_show_form(
+                step_id="reauth_check", errors=errors, description_placeholders={"repository": repository}
+            )
+        if errors:
+            return self.async_abort(
+                reason="reauth_no_push_access",
+                description_placeholders={"login": self._login, "repository": repository},
+            )
+        return self.async_update_reload_and_abort(entry, data_updates=self._github_data())
 
     async def _async_check_repository(self, repository: str) -> dict[str, str]:
         """Errors when the repository is missing or this account may not push to it."""

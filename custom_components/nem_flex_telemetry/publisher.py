@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time, async_track_utc_time_change
 from homeassistant.util import dt as dt_util
@@ -41,6 +40,9 @@ from .outbox import Outbox
 from .publish_plan import DEFAULT_MAX_RECORDS, split_backlog
 from .sampler import Sampler
 
+if TYPE_CHECKING:
+    from .runtime import NemFlexConfigEntry  # runtime imports this module
+
 # The earliest retry after a failure that named no time (a dropped connection).
 MIN_RETRY: Final = timedelta(minutes=5)
 
@@ -64,7 +66,7 @@ class Publisher:
     """Publishes one entry's outbox hourly and on demand; one flush at a time."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: ConfigEntry[Any], outbox: Outbox, sampler: Sampler, client: GitHubClient
+        self, hass: HomeAssistant, entry: NemFlexConfigEntry, outbox: Outbox, sampler: Sampler, client: GitHubClient
     ) -> None:
         self.hass = hass
         self.entry = entry

@@ -13,9 +13,8 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
@@ -53,6 +52,9 @@ from .const import (
 from .discovery import discover
 from .outbox import DuplicateIntervalError, Outbox
 from .record import RecordInvalidError, canonical_json, interval_start
+
+if TYPE_CHECKING:
+    from .runtime import NemFlexConfigEntry  # runtime imports this module
 
 ASSET_ENTITY_KEYS = (
     ASSET_POWER,
@@ -97,7 +99,7 @@ class Status:
         return PUBLISHING_ACTIVE
 
 
-def identity_of(entry: ConfigEntry[Any]) -> Identity:
+def identity_of(entry: NemFlexConfigEntry) -> Identity:
     """The household identity stored in an entry."""
     return Identity(entry.data[CONF_REGION], entry.data[CONF_POSTCODE_PREFIX])
 
@@ -129,7 +131,7 @@ def preview(
 class Sampler:
     """Samples on the clock, persists into the outbox, keeps Status and repair issues current."""
 
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry[Any], outbox: Outbox) -> None:
+    def __init__(self, hass: HomeAssistant, entry: NemFlexConfigEntry, outbox: Outbox) -> None:
         self.hass = hass
         self.entry = entry
         self.outbox = outbox
