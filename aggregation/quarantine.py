@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from aggregation import jsonfile
+from aggregation import reasons as vocabulary
 from aggregation.reasons import MAX_EXAMPLE_CHARS, MAX_EXAMPLES, Tally, first_examples, known
 from aggregation.state import State
 
@@ -28,12 +29,52 @@ class _Household:
     dropped: list[str] = field(default_factory=list)
 
 
+# Per household, the counts of the real-record findings (reasons.FLAGS) by column name.
+FLAG_COLUMNS: Final = {
+    vocabulary.SIGN_FLIPPED: "battery_sign_flipped",
+    vocabulary.NO_EFFECTIVE_LIMIT: "limit_above_connection",
+    vocabulary.BASELINE_IS_HOUSE_LOAD: "baseline_is_house_load",
+}
+QUALITY_COLUMNS: Final = (
+    "records",
+    "accepted",
+    "duplicates",
+    "energy_balance_flagged",
+    "placeholders",
+    "quarantined_files",
+    *FLAG_COLUMNS.values(),
+)
+
+
+def household_quality(state: State) -> dict[str, dict[str, Any]]:
+    """Each household's data-quality summary over its files in the state: ``QUALITY_COLUMNS`` and
+    ``flag_rate``, the share of its accepted records flagged for energy balance (None without any)."""
+    rows: dict[str, Counter[str]] = defaultdict(Counter)
+    for rel, entry in state.files.items():
+        summary = entry.summary
+        row = rows[rel.split("/", 1)[0]]
+        row["records"] += summary.records
+        row["accepted"] += summary.records - sum(summary.rejected.values()) - summary.duplicates
+        row["duplicates"] += summary.duplicates
+        row["energy_balance_flagged"] += summary.flagged
+        row["placeholders"] += summary.rejected.get(vocabulary.PLACEHOLDER, 0)
+        row["quarantined_files"] += 1 if summary.file_reason else 0
+        for flag, name in FLAG_COLUMNS.items():
+            row[name] += summary.flags.get(flag, 0)
+    result: dict[str, dict[str, Any]] = {}
+    for household, counts in sorted(rows.items()):
+        accepted = counts["accepted"]
+        rate = round(counts["energy_balance_flagged"] / accepted, 4) if accepted > 0 else None
+        result[household] = {**{name: counts[name] for name in QUALITY_COLUMNS}, "flag_rate": rate}
+    return result
+
+
 def report(state: State) -> dict[str, Any]:
     households: dict[str, _Household] = defaultdict(_Household)
     totals: Counter[str] = Counter()
     for rel, entry in sorted(state.files.items()):
         summary = entry.summary
-        if not (summary.rejected or summary.duplicates or summary.file_reason or summary.flags):
+        if not (summary.rejected or summary.duplicates or summary.file_reason or summary.flags or summary.flagged):
             continue
         household = households[rel.split("/", 1)[0]]
         for reason, count in summary.rejected.items():
@@ -45,6 +86,7 @@ def report(state: State) -> dict[str, Any]:
         if summary.file_reason:
             household.files.add(summary.file_reason, 1, [rel])
             totals[f"file: {known(summary.file_reason)}"] += 1
+    quality = household_quality(state)
     paths = Tally()
     for item in state.rejected_paths:
         paths.add(item.reason, examples=[item.rel])
@@ -60,6 +102,7 @@ def report(state: State) -> dict[str, Any]:
                 "duplicates_dropped": value.dropped,
                 "flags": dict(sorted(value.flags.items())),
                 "files": value.files.to_json(),
+                "quality": quality[name],
             }
             for name, value in sorted(households.items())
         },

@@ -35,6 +35,10 @@ PRICE_RANGE: Final = (-2.0, 20.0)
 DUAL_RANGE: Final = (-1000.0, 1000.0)
 SIGNED_POWER_RANGE: Final = (-200.0, 200.0)
 POWER_RANGE: Final = (0.0, 200.0)
+# Declared connection limits: real installations declare more than a connection carries (250 kW seen) to
+# mean "no limit", so limits are only bounded loosely; the aggregation reads one above POWER_RANGE as
+# "no effective limit" (SCHEMA.md).
+LIMIT_RANGE: Final = (0.0, 100_000.0)
 CAPACITY_RANGE: Final = (0.0, 500.0)
 PERCENT_RANGE: Final = (0.0, 100.0)
 MAX_ASSETS: Final = 16
@@ -166,8 +170,8 @@ RECORD_FIELDS: Final[dict[str, FieldRule]] = {
     "naive_baseline_method": Choice(BASELINE_METHODS),
     "price_signal_seen": Number(*PRICE_RANGE),
     "price_export_seen": Number(*PRICE_RANGE),
-    "envelope_import_limit_kw": Number(*POWER_RANGE),
-    "envelope_export_limit_kw": Number(*POWER_RANGE),
+    "envelope_import_limit_kw": Number(*LIMIT_RANGE),
+    "envelope_export_limit_kw": Number(*LIMIT_RANGE),
     "flex_available_up_kw": Number(*POWER_RANGE),
     "flex_available_down_kw": Number(*POWER_RANGE),
     "shadow_energy_price": Number(*DUAL_RANGE, nullable=True),
