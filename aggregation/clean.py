@@ -151,7 +151,7 @@ def clean_many(parsed: list[Parsed], now: datetime) -> tuple[pd.DataFrame, list[
             try:
                 frame, [summary] = _clean_many([item], now)
             except Exception:
-                frame, summary = _empty(), FileSummary(records=item.lines, file_reason="check failed")
+                frame, summary = _empty(), FileSummary(file_reason="check failed")  # like any whole-file quarantine
             frames.append(frame)
             summaries.append(summary)
         kept = [frame for frame in frames if not frame.empty]
