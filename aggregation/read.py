@@ -8,7 +8,8 @@ differently, or when a line's count of keys shows a key missing (pyarrow reads a
 as null). Keys are counted per line: per file, a key missing in one line and an extra one in
 another cancelled out. The exact path parses line by line with ``json`` and ``record.validate``.
 
-Hostile files never stop the build: a file over ``MAX_FILE_BYTES`` is quarantined unread; a line
+Hostile files never stop the build: a file over ``MAX_FILE_BYTES`` is quarantined unread, one over
+``MAX_LINES`` lines unparsed; a line
 nested deeper than a record can be (or holding more brackets than one can) is rejected before the
 standard-library parser (which recurses) sees it; and any exception while reading or parsing one
 file quarantines that file alone ("read failed") while the others go on.
@@ -41,6 +42,9 @@ MAX_LINE_BYTES: Final = 1 << 20  # also pyarrow's block size: a longer line cann
 # with a battery, about 0.25-1.2 MB). Twice that bounds what one file can cost to parse (the exact
 # path runs at a few MB/s on hostile input) while leaving room for any record the schema allows.
 MAX_FILE_BYTES: Final = 4 << 20
+# A day holds 288 intervals, one line each; four copies of every one is more than any real file repeats.
+# Bounds the per-line work of the exact path (about 0.1 ms a line: 500,000 short lines took a minute).
+MAX_LINES: Final = 4 * 288
 # A record nests three deep (record -> assets -> asset) and opens at most 3 + MAX_ASSETS brackets.
 MAX_DEPTH: Final = 3
 MAX_BRACKETS: Final = 3 + rec.MAX_ASSETS
@@ -274,6 +278,10 @@ def read_files(root: Path, files: list[RawFile], previous: Mapping[str, tuple[in
             continue
         if len(data) > MAX_FILE_BYTES:  # grew since the scan
             results.append(Parsed(file, RAW_SCHEMA.empty_table(), file_reason="too large"))
+            continue
+        if data.count(b"\n") + (not data.endswith(b"\n")) > MAX_LINES:
+            digests[file.rel] = (content_digest(data), 0, len(data))
+            results.append(Parsed(file, RAW_SCHEMA.empty_table(), file_reason="too many lines"))
             continue
         if not data.strip():
             digests[file.rel] = (content_digest(data), 0, len(data))

@@ -46,10 +46,11 @@ LINE_REASONS: Final = (
     "before 2025-01-01",
     PLACEHOLDER,
 )
-# Whole files quarantined: "too large" unread (over read.MAX_FILE_BYTES); "read failed" when reading or
+# Whole files quarantined: "too large" unread (over read.MAX_FILE_BYTES), "too many lines" unparsed (over
+# read.MAX_LINES); "read failed" when reading or
 # parsing raised (a parser's RecursionError, a MemoryError of one file...); "check failed" when the
 # cross-file checks raised on the file's rows.
-FILE_REASONS: Final = ("unreadable", "empty file", "too large", "read failed", "check failed")
+FILE_REASONS: Final = ("unreadable", "empty file", "too large", "too many lines", "read failed", "check failed")
 PATH_REASONS: Final = ("symlink", "outside layout", "bad household id")
 # Quality flags: the record is kept, the count is published.
 SIGN_FLIPPED: Final = "balances only with the battery sign flipped"

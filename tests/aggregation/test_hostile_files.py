@@ -68,13 +68,16 @@ def _rel(household: str) -> str:
     return rec.raw_path(household, rec.format_utc(DAY))
 
 
-def _unknown_keys(raw: Path, lines: int) -> None:
-    """``lines`` records, each carrying an unknown key of its own (what made the reports grow with the input)."""
+def _unknown_keys(raw: Path, per_line: int) -> None:
+    """Four files of 200 records, each record with ``per_line`` unknown keys of its own (what made the
+    reports grow with the input)."""
     base = day_lines(DAY, 1)[0]
     for n in range(4):
-        household = household_id(200 + n)
-        text = "\n".join(base.replace("{", f'{{"unknown_{n}_{i:07d}_{"x" * 40}":1,', 1) for i in range(lines))
-        write_day(raw, household, DAY, (text + "\n").encode())
+        lines = []
+        for i in range(200):
+            keys = "".join(f'"unknown_{n}_{i:04d}_{k:04d}_{"x" * 30}":1,' for k in range(per_line))
+            lines.append(base.replace("{", "{" + keys, 1))
+        write_day(raw, household_id(200 + n), DAY, ("\n".join(lines) + "\n").encode())
 
 
 def _junk_paths(raw: Path, count: int) -> None:
@@ -94,7 +97,7 @@ def test_reports_are_bounded_whatever_the_input(tmp_path: Path) -> None:
     sizes = []
     for scale in (1, 5):
         raw = tmp_path / f"raw{scale}"
-        _unknown_keys(raw, 400 * scale)
+        _unknown_keys(raw, 10 * scale)
         _junk_paths(raw, 2_000 * scale)
         out = _build(raw, tmp_path / f"out{scale}")
         sizes.append(_sizes(out))
@@ -103,11 +106,20 @@ def test_reports_are_bounded_whatever_the_input(tmp_path: Path) -> None:
             assert "unknown_" not in text, name
             assert text.count("junk-") <= reasons.MAX_EXAMPLES, name
         report = read_json(out / "cohort" / "quarantine.json")
-        assert report["totals"]["unknown key"] == 4 * 400 * scale
+        assert report["totals"]["unknown key"] == 4 * 200
         assert report["totals"]["path: outside layout"] == 2_000 * scale
     for name in REPORTS:
         assert sizes[1][name] - sizes[0][name] <= 64, (name, sizes)
         assert sizes[1][name] < 20_000, (name, sizes)
+
+
+def test_a_file_of_too_many_lines_is_not_parsed(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    write_day(raw, household_id(80), DAY, b'{"x":1}\n' * (read.MAX_LINES + 1))
+    write_day(raw, GOOD, DAY, day_lines(DAY, 288))
+    report = read_json(_build(raw, tmp_path / "out") / "cohort" / "quarantine.json")
+    assert report["households"][household_id(80)]["files"][0]["reason"] == "too many lines"
+    assert GOOD not in report["households"]
 
 
 def test_forty_thousand_junk_paths_make_a_small_report(tmp_path: Path) -> None:
