@@ -39,8 +39,7 @@ PLACEHOLDER_ZERO_FIELDS: Final = (
     "deferrable_load_kw",
     "naive_baseline_kw",
 )
-# EV states in which the car is away from its charger: a null setpoint there means no power (counts as 0).
-AWAY_STATES: Final = ("unplugged", "driving")
+AWAY_STATES: Final = rec.AWAY_STATES  # an EV's null setpoint counts as 0 in these states
 # Above this a limit is "no effective limit": no household connection carries more (SCHEMA.md).
 CONNECTION_MAX_KW: Final = rec.POWER_RANGE[1]
 LIMIT_FIELDS: Final = ("envelope_import_limit_kw", "envelope_export_limit_kw")

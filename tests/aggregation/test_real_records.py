@@ -175,6 +175,11 @@ def test_null_setpoints_of_away_evs_count_as_zero_in_the_balance(built: Path) ->
     rows = _records(built, EV_AWAY)
     assert rows["energy_balance_flag"].tolist() == [True, True] + [False] * (INTERVALS - 2)
     assert _quality(built, EV_AWAY)["flag_rate"] == round(2 / INTERVALS, 4)
+    # The reference implementation agrees, record by record.
+    assert [rec.quality_flags(_with_ev(DAY, state, net_import_kw=5.0)) for state in ("unplugged", "driving")] == [
+        ["energy_balance"]
+    ] * 2
+    assert rec.quality_flags(_with_ev(DAY, "plugged_idle", net_import_kw=5.0)) == []
 
 
 def test_a_battery_that_balances_only_with_its_sign_flipped_is_named(built: Path) -> None:
