@@ -25,6 +25,8 @@ REGIONS: Final = ("NSW1", "QLD1", "VIC1", "SA1", "TAS1")
 BASELINE_METHODS: Final = ("subtraction", "haeo_counterfactual")
 ASSET_KINDS: Final = ("stationary_battery", "ev")
 CONNECTION_STATES: Final = ("unplugged", "plugged_idle", "charging", "discharging", "driving")
+# An EV away from its charger draws nothing: its null setpoint counts as 0 in the energy balance.
+AWAY_STATES: Final = ("unplugged", "driving")
 POWER_FLOW_CAPABILITIES: Final = ("none", "charge_only", "bidirectional")
 
 # Bounds. Prices follow the published schema 2.0; duals are not capped by the
@@ -35,6 +37,10 @@ PRICE_RANGE: Final = (-2.0, 20.0)
 DUAL_RANGE: Final = (-1000.0, 1000.0)
 SIGNED_POWER_RANGE: Final = (-200.0, 200.0)
 POWER_RANGE: Final = (0.0, 200.0)
+# Declared connection limits: real installations declare more than a connection carries (250 kW seen) to
+# mean "no limit", so limits are only bounded loosely; the aggregation reads one above POWER_RANGE as
+# "no effective limit" (SCHEMA.md).
+LIMIT_RANGE: Final = (0.0, 100_000.0)
 CAPACITY_RANGE: Final = (0.0, 500.0)
 PERCENT_RANGE: Final = (0.0, 100.0)
 MAX_ASSETS: Final = 16
@@ -166,8 +172,8 @@ RECORD_FIELDS: Final[dict[str, FieldRule]] = {
     "naive_baseline_method": Choice(BASELINE_METHODS),
     "price_signal_seen": Number(*PRICE_RANGE),
     "price_export_seen": Number(*PRICE_RANGE),
-    "envelope_import_limit_kw": Number(*POWER_RANGE),
-    "envelope_export_limit_kw": Number(*POWER_RANGE),
+    "envelope_import_limit_kw": Number(*LIMIT_RANGE),
+    "envelope_export_limit_kw": Number(*LIMIT_RANGE),
     "flex_available_up_kw": Number(*POWER_RANGE),
     "flex_available_down_kw": Number(*POWER_RANGE),
     "shadow_energy_price": Number(*DUAL_RANGE, nullable=True),
@@ -406,10 +412,19 @@ def validate(record: object) -> list[RecordError]:
     return cross_field_errors(record)
 
 
+def _balance_setpoint(asset: Mapping[str, Any]) -> float | None:
+    if asset["setpoint_kw"] is None and asset.get("connection_state") in AWAY_STATES:
+        return 0.0
+    setpoint: float | None = asset["setpoint_kw"]
+    return setpoint
+
+
 def balance_residual_kw(record: Mapping[str, Any]) -> float | None:
-    """net import - (house + deferrable + sum of setpoints - solar); None if a setpoint is unknown."""
-    setpoints = [asset["setpoint_kw"] for asset in record["assets"]]
-    if any(setpoint is None for setpoint in setpoints):
+    """net import - (house + deferrable + sum of setpoints - solar); None if a setpoint is unknown (a null
+    setpoint of an EV that is away counts as 0)."""
+    known = [_balance_setpoint(asset) for asset in record["assets"]]
+    setpoints = [setpoint for setpoint in known if setpoint is not None]
+    if len(setpoints) < len(known):
         return None
     expected = record["house_load_kw"] + record["deferrable_load_kw"] + sum(setpoints) - record["solar_kw"]
     return float(record["net_import_kw"] - expected)
