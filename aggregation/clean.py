@@ -1,8 +1,9 @@
 """Validated raw rows -> one flat row per household interval, after the cross-file checks.
 
 Checks the per-record validator cannot do: the record's UTC day equals the file's day,
-the interval is not in the future nor before 2025-01-01, and a household has one record
-per interval (the first in the file is kept, the rest are counted as duplicates). The
+the interval is neither before 2025-01-01 nor more than ``CLOCK_TOLERANCE`` in the future, and a
+household has one record per interval (the first in the file is kept, the rest are counted as
+duplicates). The
 energy balance is flagged, never dropped.
 """
 
@@ -112,7 +113,7 @@ def clean_many(parsed: list[Parsed], now: datetime) -> tuple[pd.DataFrame, list[
     reasons = np.full(len(seconds), None, dtype=object)
     reasons[seconds // 86400 * 86400 != file_days] = "day differs from file name"
     unset = reasons == None  # noqa: E711
-    reasons[(seconds > int(now.timestamp())) & unset] = "future timestamp"
+    reasons[(seconds > int((now + rec.CLOCK_TOLERANCE).timestamp())) & unset] = "future timestamp"
     unset = reasons == None  # noqa: E711
     reasons[(seconds < int(OLDEST.timestamp())) & unset] = "before 2025-01-01"
     bad = reasons != None  # noqa: E711
