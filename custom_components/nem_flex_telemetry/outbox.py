@@ -127,9 +127,11 @@ class Outbox:
                 self._sequence = max(self._sequence, sequence)
                 if segment is not None and 0 < sequence <= acked_sequence:
                     segment.acked = segment.count if sequence < acked_sequence else min(acked_records, segment.count)
-                if segment is None or (segment.acked == segment.count and sequence != acked_sequence):
+                if segment is None or segment.acked == segment.count:
                     path.unlink()
                 else:
+                    if segment.acked:
+                        self._forget_acked_latest(segment, self._read(segment))
                     self._segments.append(segment)
             self._pending = sum(segment.count - segment.acked for segment in self._segments)
             if self.bad_found or self.index_rebuilt:
@@ -264,18 +266,25 @@ class Outbox:
         self._segments.append(Segment(path, 1, interval, interval, interval, len(data)))
 
     def _write_at(self, path: Path, offset: int, data: bytes, *, new_file: bool) -> None:
-        """Write ``data`` at ``offset`` (cutting anything after it) durably; on failure undo it."""
+        """Write ``data`` at ``offset`` (cutting anything after it) durably; on failure undo it.
+
+        Unbuffered, so that a short write on a full disk is cut back here and not retried by a
+        buffer on close.
+        """
+        flags = os.O_WRONLY | (os.O_CREAT | os.O_TRUNC if new_file else 0)
         try:
-            with path.open("wb" if new_file else "r+b") as handle:
-                try:
-                    handle.seek(offset)
-                    handle.write(data)
-                    handle.truncate()  # a torn tail that could not be cut at start-up
-                    handle.flush()
-                    os.fdatasync(handle.fileno())  # data (and size) durable; no wait on timestamps
-                except OSError:
-                    handle.truncate(offset)
-                    raise
+            descriptor = os.open(path, flags, 0o644)
+            try:
+                written = 0
+                while written < len(data):
+                    written += os.pwrite(descriptor, data[written:], offset + written)
+                os.ftruncate(descriptor, offset + len(data))  # a torn tail that could not be cut at start-up
+                os.fdatasync(descriptor)  # data (and size) durable; no wait on timestamps
+            except OSError:
+                os.ftruncate(descriptor, offset)
+                raise
+            finally:
+                os.close(descriptor)
             if new_file:
                 self._sync_directory()  # the new file's name must survive a crash too
         except OSError:
@@ -332,25 +341,30 @@ class Outbox:
             position = self._find_pending(through)
             if position is None:
                 return
-            index, acked = position
+            index, acked, records = position
             segment = self._segments[index]
             self._write_index(through, segment.path.name, acked)  # durable first, then forget
             self.acked_through = through
             for _ in range(index):
                 self._segments.popleft().path.unlink(missing_ok=True)
             segment.acked = acked
-            if acked == segment.count and len(self._segments) > 1:
+            if acked == segment.count:
                 self._segments.popleft().path.unlink(missing_ok=True)
+            else:
+                self._forget_acked_latest(segment, records)
             self._pending = sum(s.count - s.acked for s in self._segments)
 
-    def _find_pending(self, interval: str) -> tuple[int, int] | None:
+    @staticmethod
+    def _forget_acked_latest(segment: Segment, records: list[dict[str, Any]]) -> None:
+        """``latest`` of the records still pending (a published stamp from a clock that was ahead is gone)."""
+        segment.latest = max(str(record["interval_start_utc"]) for record in records[segment.acked :])
+
+    def _find_pending(self, interval: str) -> tuple[int, int, list[dict[str, Any]]] | None:
         for index, segment in enumerate(self._segments):
-            if segment.acked == segment.count:
-                continue
             records = self._read(segment)
             for position in range(segment.acked, segment.count):
                 if records[position]["interval_start_utc"] == interval:
-                    return index, position + 1
+                    return index, position + 1, records
         return None
 
     def _try_write_index(self) -> None:
