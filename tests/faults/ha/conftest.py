@@ -25,7 +25,7 @@ NOW = datetime(2026, 11, 22, 3, 7, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def github_time(github_clock: GitHubClock, freezer: FrozenDateTimeFactory) -> None:
+def github_time(github_clock: GitHubClock, freezer: FrozenDateTimeFactory) -> None:  # noqa: F811
     """The local GitHub and Home Assistant agree on the time."""
     freezer.move_to(NOW)
     github_clock.now = NOW.timestamp()

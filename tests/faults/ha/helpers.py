@@ -43,11 +43,16 @@ def intervals_in_git(github: GitHubServer) -> Counter[str]:
     return found
 
 
+def segments(folder: Path) -> list[Path]:
+    """The outbox's segment files, oldest first."""
+    return sorted(folder.glob("*.jsonl"))
+
+
 def outbox_lines(hass: HomeAssistant, entry: MockConfigEntry) -> list[bytes]:
     """Every line of the outbox's segments, oldest first, each ending in a newline (nothing torn)."""
     folder = Path(hass.config.path(".storage", DOMAIN, entry.entry_id))
     lines: list[bytes] = []
-    for path in sorted(folder.glob("*.jsonl")):
+    for path in segments(folder):
         *whole, tail = path.read_bytes().split(b"\n")
         assert tail == b"", f"{path.name} ends in a partial line: {tail[:40]!r}"
         lines.extend(whole)

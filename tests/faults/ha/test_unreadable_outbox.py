@@ -16,7 +16,7 @@ from custom_components.nem_flex_telemetry.record import format_utc
 from tests.github_server import GitHubServer
 from tests.ha.conftest import Household
 
-from .helpers import intervals_in_git, issue, outbox_lines, publish_now, start
+from .helpers import intervals_in_git, issue, outbox_lines, publish_now, segments, start
 
 FIRST = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 STEP = timedelta(minutes=5)
@@ -36,14 +36,14 @@ async def test_damaged_outbox_and_empty_index_are_repaired_and_nothing_is_publis
     folder = Path(hass.config.path(".storage", DOMAIN, entry.entry_id))
     for moment in moments[:3]:
         assert await entry.runtime_data.sampler.async_sample(moment)
-    [published] = folder.glob("*.jsonl")
+    [published] = segments(folder)
     kept = published.read_bytes()
     assert await publish_now(hass) == {"records_added": 3, "pending": 0}
     for moment in moments[3:5]:
         assert await entry.runtime_data.sampler.async_sample(moment)
     assert await hass.config_entries.async_unload(entry.entry_id)
 
-    [segment] = folder.glob("*.jsonl")
+    [segment] = segments(folder)
     with segment.open("ab") as handle:
         handle.write(b"".join(DAMAGE) + TORN)
     # the same crash: the published segment's deletion never reached the disk, the index is empty

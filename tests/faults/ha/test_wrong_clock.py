@@ -34,7 +34,8 @@ async def test_future_stamp_raises_a_repair_and_later_samples_are_kept_across_re
         assert await entry.runtime_data.sampler.async_sample(moment)
     ahead = issue(hass, entry, ISSUE_CLOCK_AHEAD)
     assert ahead is not None
-    assert ahead.translation_placeholders == {"latest": format_utc(WRONG), "now": format_utc(correct[1]), "tolerance": "10"}
+    expected = {"latest": format_utc(WRONG), "now": format_utc(correct[1]), "tolerance": "10"}
+    assert ahead.translation_placeholders == expected
 
     assert await hass.config_entries.async_reload(entry.entry_id)  # a restart does not bring the block back
     await hass.async_block_till_done()
