@@ -6,11 +6,13 @@ of at most ``SEGMENT_RECORDS`` canonical records (one per line, in the order the
 ``acked_through`` of the last record acknowledged, ``dropped`` and ``bad`` counts) and
 ``unreadable.bad`` (lines that could not be read, moved aside).
 
-* A sample costs one written line, ``flush`` + ``fdatasync``: O(1), independent of size. The
-  offset before it is remembered and the file is cut back to it when the write fails (a full
-  disk), so a failed append leaves nothing behind and the next one starts on a clean line.
+* A sample costs one unbuffered write + ``fdatasync``: O(1), independent of size. The offset
+  before it is remembered and the file is cut back to it when the write fails (a full disk),
+  so a failed append leaves nothing behind and the next one starts on a clean line.
 * Acknowledgement is by position in the log, not by interval, so a record stamped by a clock
-  that was ahead never hides the correctly stamped records sampled after it.
+  that was ahead never hides the correctly stamped records sampled after it. A segment whose
+  records are all acknowledged is deleted; sequence numbers never repeat. Segments of the
+  older layout (``<first interval>.jsonl``) are read as pending.
 * Nothing read back is fatal: a torn last line, a NUL block, half a line followed by a newline
   or a line without its interval is moved to ``unreadable.bad`` and counted (``bad``); a
   missing, empty or unreadable index is rebuilt from the segments with everything pending
@@ -112,12 +114,15 @@ class Outbox:
         self.bad_found = 0  # ... of which found by the last load
         self.index_rebuilt = False
         self._pending = 0  # kept in step so that reading it is O(1)
+        self._latest: str | None = None
 
     # Loading ------------------------------------------------------------------
     def load(self) -> None:
         """Read the index and scan the segments (once, at start-up); move unreadable lines aside."""
         with self._lock:
             self._dir.mkdir(parents=True, exist_ok=True)
+            for leftover in self._dir.glob("*.tmp"):  # a rewrite cut short by a crash
+                leftover.unlink()
             acked_sequence, acked_records = self._read_index()
             self._segments.clear()
             self.bad_found = 0
@@ -134,6 +139,7 @@ class Outbox:
                         self._forget_acked_latest(segment, self._read(segment))
                     self._segments.append(segment)
             self._pending = sum(segment.count - segment.acked for segment in self._segments)
+            self._refresh_latest()
             if self.bad_found or self.index_rebuilt:
                 self._try_write_index()
 
@@ -226,8 +232,14 @@ class Outbox:
 
     @property
     def latest(self) -> str | None:
-        """The highest interval of the records kept (a stamp from a clock that was ahead shows here)."""
-        return max((segment.latest for segment in self._segments), default=None)
+        """The highest interval of the records pending (a stamp from a clock that was ahead shows here).
+
+        Kept up to date under the lock, so the event loop reads it without waiting for a write.
+        """
+        return self._latest
+
+    def _refresh_latest(self) -> None:
+        self._latest = max((segment.latest for segment in self._segments), default=None)
 
     @staticmethod
     def clock_was_ahead(newest: str | None, now: datetime) -> bool:
@@ -257,6 +269,7 @@ class Outbox:
                 segment.size += len(line.encode()) + 1
             self._pending += 1
             self._enforce_bound()
+            self._refresh_latest()
 
     def _append_new_segment(self, interval: str, line: str) -> None:
         path = self._dir / _segment_name(self._sequence + 1)
@@ -353,6 +366,7 @@ class Outbox:
             else:
                 self._forget_acked_latest(segment, records)
             self._pending = sum(s.count - s.acked for s in self._segments)
+            self._refresh_latest()
 
     @staticmethod
     def _forget_acked_latest(segment: Segment, records: list[dict[str, Any]]) -> None:
