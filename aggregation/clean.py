@@ -1,8 +1,8 @@
 """Validated raw rows -> one flat row per household interval, after the cross-file checks.
 
 Checks the per-record validator cannot do: the record's UTC day equals the file's day,
-the interval is not in the future nor before 2025-01-01, the record is not a placeholder
-(``is_placeholder``), and a household has one record per interval (the best copy is kept:
+the interval is neither before 2025-01-01 nor more than ``CLOCK_TOLERANCE`` in the future, the
+record is not a placeholder (``is_placeholder``), and a household has one record per interval (the best copy is kept:
 the last valid non-placeholder one; the others are counted as duplicates and their intervals
 named). The energy balance is flagged, never dropped, as are the real-record findings in
 ``reasons.FLAGS``: a battery whose setpoint balances only with its sign flipped, a declared
@@ -174,7 +174,7 @@ def _clean_many(parsed: list[Parsed], now: datetime) -> tuple[pd.DataFrame, list
     reasons = np.full(len(seconds), None, dtype=object)
     reasons[seconds // 86400 * 86400 != file_days] = "day differs from file name"
     unset = reasons == None  # noqa: E711
-    reasons[(seconds > int(now.timestamp())) & unset] = "future timestamp"
+    reasons[(seconds > int((now + rec.CLOCK_TOLERANCE).timestamp())) & unset] = "future timestamp"
     unset = reasons == None  # noqa: E711
     reasons[(seconds < int(OLDEST.timestamp())) & unset] = "before 2025-01-01"
     unset = reasons == None  # noqa: E711

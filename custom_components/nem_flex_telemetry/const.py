@@ -105,6 +105,9 @@ PUBLISHING_NEEDS_ATTENTION: Final = "needs_attention"
 ISSUE_HAEO_NOT_FOUND: Final = "haeo_not_found"
 ISSUE_ENTITY_GONE: Final = "mapped_entity_gone"
 ISSUE_HAEO_FAILING: Final = "haeo_failing"
+ISSUE_DISK_FULL: Final = "outbox_disk_full"
+ISSUE_CLOCK_AHEAD: Final = "clock_ahead"
+ISSUE_OUTBOX_UNREADABLE: Final = "outbox_unreadable_lines"
 
 # GitHub sign-in (entry.data): the token (Token.as_dict(), never logged) and the account's login.
 CONF_TOKEN: Final = "token"  # noqa: S105 (the key, not a secret)

@@ -43,6 +43,8 @@ async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: NemFlex
             "pending": entry.runtime_data.outbox.pending_count(),
             "dropped": entry.runtime_data.outbox.dropped,
             "acked_through": entry.runtime_data.outbox.acked_through,
+            "unreadable_lines": entry.runtime_data.outbox.bad,
+            "index_rebuilt": entry.runtime_data.outbox.index_rebuilt,
         },
     }
     return _without_login(diagnostics, login) if isinstance(login, str) and login else diagnostics

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
@@ -40,7 +41,10 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: NemFlexConfigEntry) -> bool:
     """Open the outbox, start sampling on the clock, add the sensors."""
     outbox = Outbox(outbox_directory(hass, entry.entry_id))
-    await hass.async_add_executor_job(outbox.load)
+    try:
+        await hass.async_add_executor_job(outbox.load)
+    except OSError as err:  # the folder cannot be read at all: Home Assistant retries the set-up
+        raise ConfigEntryNotReady(f"Outbox {outbox.directory} not readable: {err}") from err
     sampler = Sampler(hass, entry, outbox)
     entry.runtime_data = RuntimeData(outbox, sampler)
     sampler.async_set_issue(ISSUE_HAEO_NOT_FOUND, not discover(hass).found)  # cleared once HAEO appears

@@ -20,6 +20,10 @@ SCHEMA_VERSION: Final = "2.0"
 SCHEMA_FILE: Final = Path(__file__).with_name("record.schema.json")
 INTERVAL: Final = timedelta(minutes=5)
 INTERVAL_MINUTES: Final = 5
+# How far ahead of the reader's clock a record's interval may start: two intervals of drift
+# between a household's clock and the reader's (the sampler, the aggregation). Beyond it the
+# household's clock is wrong: Home Assistant raises a repair, the aggregation quarantines.
+CLOCK_TOLERANCE: Final = timedelta(minutes=10)
 
 REGIONS: Final = ("NSW1", "QLD1", "VIC1", "SA1", "TAS1")
 BASELINE_METHODS: Final = ("subtraction", "haeo_counterfactual")

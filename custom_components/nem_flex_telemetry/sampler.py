@@ -38,9 +38,12 @@ from .const import (
     CONF_REGION,
     DOMAIN,
     HAEO_FAILING_AFTER,
+    ISSUE_CLOCK_AHEAD,
+    ISSUE_DISK_FULL,
     ISSUE_ENTITY_GONE,
     ISSUE_HAEO_FAILING,
     ISSUE_HAEO_NOT_FOUND,
+    ISSUE_OUTBOX_UNREADABLE,
     LOGGER,
     MAP_ENTITY_KEYS,
     MAP_LIST_KEYS,
@@ -50,8 +53,8 @@ from .const import (
     PUBLISHING_PAUSED,
 )
 from .discovery import discover
-from .outbox import DuplicateIntervalError, Outbox
-from .record import RecordInvalidError, canonical_json, interval_start
+from .outbox import BAD_FILE, DuplicateIntervalError, Outbox, is_disk_full
+from .record import CLOCK_TOLERANCE, RecordInvalidError, canonical_json, format_utc, interval_start
 
 if TYPE_CHECKING:
     from .runtime import NemFlexConfigEntry  # runtime imports this module
@@ -141,6 +144,7 @@ class Sampler:
         self._unsub: CALLBACK_TYPE | None = None
         self._logged_reasons: set[str] = set()
         self._unavailable_logged = False
+        self._outbox_error: str | None = None
         self._haeo_failing_since: datetime | None = None
         self._lock = asyncio.Lock()
 
@@ -160,6 +164,9 @@ class Sampler:
     def async_start(self) -> None:
         """Sample at every UTC 5-minute boundary from now on."""
         self._refresh_outbox_status()
+        if self.outbox.bad_found:  # shown until the next start; the count stays in the diagnostics
+            self._issue(ISSUE_OUTBOX_UNREADABLE, True, {"count": str(self.outbox.bad_found), "file": BAD_FILE})
+        self._check_clock(dt_util.utcnow())
         self._unsub = async_track_utc_time_change(self.hass, self._async_tick, minute=range(0, 60, 5), second=0)
 
     @callback
@@ -226,10 +233,18 @@ class Sampler:
             self._skip(f"invalid record: {err}", invalid=True)
             return False
         try:
-            await self.hass.async_add_executor_job(self.outbox.append, json.loads(line)["interval_start_utc"], line)
+            await self.hass.async_add_executor_job(
+                self.outbox.append, json.loads(line)["interval_start_utc"], line, now
+            )
         except DuplicateIntervalError as err:
             self._skip(f"duplicate interval: {err}", invalid=False)
             return False
+        except OSError as err:  # nothing was kept; the next boundary tries again by itself
+            self._outbox_failed(err)
+            return False
+        finally:
+            self._check_clock(now)
+        self._outbox_written()
         if self._unavailable_logged:
             LOGGER.info("HAEO inputs are usable again; sampling resumed")
             self._unavailable_logged = False
@@ -249,7 +264,35 @@ class Sampler:
             self._unavailable_logged = True
             LOGGER.warning("Interval skipped, and others until inputs return: %s", reason)
 
+    def _outbox_failed(self, err: OSError) -> None:
+        self._issue(ISSUE_DISK_FULL, is_disk_full(err), {"folder": str(self.outbox.directory), "error": str(err)})
+        reason = f"outbox not writable: {err.strerror or err}"
+        self.status.skipped_today += 1
+        self.status.last_skip_reason = reason
+        if self._outbox_error != reason:  # once per distinct failure, until a write works again
+            self._outbox_error = reason
+            LOGGER.error("Interval not kept, the outbox could not be written: %s", err)
+
+    def _outbox_written(self) -> None:
+        self._issue(ISSUE_DISK_FULL, False)
+        if self._outbox_error is not None:
+            LOGGER.info("The outbox is writable again; sampling resumed")
+            self._outbox_error = None
+
     # Repairs ------------------------------------------------------------------
+    def _check_clock(self, now: datetime) -> None:
+        """A repair while the outbox holds a record stamped further ahead of ``now`` than allowed."""
+        latest = self.outbox.latest
+        ahead = Outbox.clock_was_ahead(latest, now)
+        if ahead and ISSUE_CLOCK_AHEAD not in self.status.issues:
+            LOGGER.warning("Records stamped up to %s are ahead of this system's clock (%s)", latest, format_utc(now))
+        placeholders = {
+            "latest": str(latest),
+            "now": format_utc(now),
+            "tolerance": str(int(CLOCK_TOLERANCE.total_seconds() // 60)),
+        }
+        self._issue(ISSUE_CLOCK_AHEAD, ahead, placeholders)
+
     def _check_sources(self, now: datetime) -> None:
         if ISSUE_HAEO_NOT_FOUND in self.status.issues:  # re-read the registry only while HAEO is missing
             self._issue(ISSUE_HAEO_NOT_FOUND, not discover(self.hass).found)
