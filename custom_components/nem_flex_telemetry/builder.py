@@ -142,7 +142,6 @@ class EvMemory:
 # of its production; in v0.3 a balance written the other way round): the opposite sign.
 # A fixed load's forecast limit is an equality whose dual is already that marginal cost.
 ASSET_DUAL_SIGNS: Final = {"battery_power_balance": -1.0, "load_forecast_limit_price": 1.0}
-HAEO_OUTPUT_ATTRIBUTES: Final = ("output_name", "output_type", "field_type")  # v0.3 has no source_role
 
 
 class Reader:
@@ -155,16 +154,19 @@ class Reader:
     def is_haeo_output(self, state: State) -> bool:
         """An output HAEO rewrites at every optimisation (not an input number or another sensor).
 
-        v0.4 marks them ``source_role: output``; v0.3.x outputs have no ``source_role`` but
-        carry ``output_name`` / ``output_type``; failing both, HAEO's sensor platform says so.
+        v0.4 marks them ``source_role: output``. v0.3.x has no ``source_role``, and its input
+        numbers carry ``output_type`` too: there an output is a sensor with ``output_name``,
+        or, failing that, a sensor of HAEO's platform.
         """
         role = state.attributes.get("source_role")
         if role is not None:
             return bool(role == "output")
-        if any(key in state.attributes for key in HAEO_OUTPUT_ATTRIBUTES):
+        if state.domain != "sensor":
+            return False
+        if "output_name" in state.attributes:
             return True
         entry = er.async_get(self._hass).async_get(state.entity_id)
-        return entry is not None and entry.platform == "haeo" and entry.domain == "sensor"
+        return entry is not None and entry.platform == "haeo"
 
     def state(self, entity_id: str) -> State | str:
         """The usable state, or a reason it is not usable.

@@ -217,7 +217,6 @@ DUAL_CONSTRAINTS: Final[dict[str, str]] = {
     ASSET_DUAL_FIELD: EQUALITY,  # the asset's power balance (normalised, see SCHEMA.md)
 }
 BINDING_DUALS: Final = tuple(name for name, kind in DUAL_CONSTRAINTS.items() if kind == INEQUALITY)
-BINDING_THRESHOLD: Final = 1e-6  # |dual| above this: an inequality binds
 
 
 _MISSING: Final = object()
