@@ -138,8 +138,8 @@ class EvMemory:
 
 # HAEO output a mapped asset dual comes from -> factor into the asset convention (SCHEMA.md
 # "Shadow prices"): the Switchboard's sign, + = one more kWh into the asset costs more.
-# A battery's power-balance sensor is the first row of its balance block (in v0.4 the split
-# of its production; in v0.3 a balance written the other way round): the opposite sign.
+# A battery's power-balance sensor shows the first row of its balance block (in v0.4 the
+# split of its production over tags), which reads with the opposite sign (so do v0.3's).
 # A fixed load's forecast limit is an equality whose dual is already that marginal cost.
 ASSET_DUAL_SIGNS: Final = {"battery_power_balance": -1.0, "load_forecast_limit_price": 1.0}
 
@@ -410,7 +410,8 @@ def build_asset(reader: Reader, asset: Mapping[str, Any], interval: datetime, me
         }
     else:
         if setpoint is None:
-            raise SkipInterval(f"{asset.get(ASSET_POWER)} (battery power) is unusable; the baseline needs it")
+            power = asset.get(ASSET_POWER)
+            raise SkipInterval(f"{power} (battery power) is unusable or out of range; the baseline needs it")
         built["available_up_kw"], built["available_down_kw"] = _availability(asset, soc, setpoint)
     return cast(Asset, built)
 
