@@ -9,6 +9,9 @@ from typing import Final
 DOMAIN: Final = "nem_flex_telemetry"
 LOGGER: Final = logging.getLogger(__package__)
 HAEO_DOMAIN: Final = "haeo"
+# HAEO releases this integration reads and is tested against ("main": HAEO's unreleased head).
+# Each has a fixture in tests/ha/haeo_fixtures/ (docs/HAEO.md says how to add the next one).
+SUPPORTED_HAEO_VERSIONS: Final = ("v0.3.3", "v0.4.1", "main")
 
 # entry.data (identity and consent: change only through reconfigure)
 CONF_HOUSEHOLD_ID: Final = "household_id"

@@ -56,6 +56,10 @@ TIMESTAMP_PATTERN: Final = re.compile(
 TIMESTAMP_MAX_LENGTH: Final = 20
 OFFSET_SUFFIX: Final = re.compile(r"T[0-9:.]+[+-][0-9]{2}:?[0-9]{2}$")
 DECIMALS: Final = 4
+# HAEO computes values such as the state of charge in floating point (a full battery reads
+# 100.00000000000003): a value this close outside its range is clamped into it by the
+# builder; further out it is an error. Clamped values are in range, so validate() needs none.
+RANGE_TOLERANCE: Final = 0.01
 
 # Energy balance: net import = house + deferrable + sum(setpoints) - solar,
 # within an absolute allowance plus a share of the gross flows.
@@ -207,6 +211,22 @@ EV_FIELDS: Final[dict[str, FieldRule]] = {
     "departure_time_utc": Timestamp(aligned=False, nullable=True),
 }
 DUAL_FIELDS: Final = tuple(name for name in RECORD_FIELDS if name.startswith("shadow_"))
+ASSET_DUAL_FIELD: Final = "shadow_power_balance_price"
+
+# Which constraint each dual belongs to (SCHEMA.md "Shadow prices" states the same, a test
+# compares them). An inequality's dual is non-zero only when the constraint binds; an
+# equality (a balance, a fixed load) always holds, so its dual is a price, never "binding".
+EQUALITY: Final = "equality"
+INEQUALITY: Final = "inequality"
+DUAL_CONSTRAINTS: Final[dict[str, str]] = {
+    "shadow_energy_price": EQUALITY,  # Switchboard power balance
+    "shadow_load_forecast_price": EQUALITY,  # house load == its forecast (HAEO's default, not curtailable)
+    "shadow_solar_forecast_price": INEQUALITY,  # solar <= its forecast
+    "shadow_envelope_import_price": INEQUALITY,  # import <= the import limit
+    "shadow_envelope_export_price": INEQUALITY,  # export <= the export limit
+    ASSET_DUAL_FIELD: EQUALITY,  # the asset's power balance (normalised, see SCHEMA.md)
+}
+BINDING_DUALS: Final = tuple(name for name, kind in DUAL_CONSTRAINTS.items() if kind == INEQUALITY)
 
 
 _MISSING: Final = object()
@@ -260,6 +280,13 @@ def parse_utc(text: str) -> datetime | None:
         return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except ValueError:
         return None
+
+
+def clamp_to_range(value: float, low: float, high: float) -> float | None:
+    """``value`` within ``RANGE_TOLERANCE`` of [low, high] clamped into it; None when further out."""
+    if low - RANGE_TOLERANCE <= value <= high + RANGE_TOLERANCE:
+        return min(max(value, low), high)
+    return None
 
 
 def format_utc(moment: datetime) -> str:

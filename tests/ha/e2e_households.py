@@ -128,7 +128,7 @@ class Home:
             if asset["kind"] == "stationary_battery":
                 values[("Battery", "battery_power_active")] = -asset["setpoint_kw"]  # HAEO: discharge - charge
                 values[("Battery", "battery_state_of_charge")] = asset["soc_pct"]
-                values[("Battery", "battery_power_balance")] = dual
+                values[("Battery", "battery_power_balance")] = -dual  # HAEO's battery row: the opposite sign
             else:
                 values[("EV Charger", "load_power")] = asset["setpoint_kw"]
                 values[("EV Charger", "load_forecast_limit_price")] = "unknown" if dual is None else dual
