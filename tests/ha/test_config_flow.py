@@ -76,7 +76,10 @@ async def test_full_flow_with_errors(hass: HomeAssistant, battery_and_ev: Househ
     discovered = suggested(result)
     assert discovered["grid_power"] == hub.id("Grid", "grid_power_active")
     assert discovered["import_price"] == hub.id("Grid", "import_price")
-    result = await step(hass, result, discovered)
+    # HAEO's own grid limits are proposed; without them (or a declared value) the form refuses.
+    assert discovered["import_limit"] == hub.id("Grid", "max_power_source_target")
+    no_limits = {key: value for key, value in discovered.items() if key not in ("import_limit", "export_limit")}
+    result = await step(hass, result, no_limits)
     assert result["errors"] == {"import_limit_kw": "limit_required", "export_limit_kw": "limit_required"}
     result = await step(hass, result, limits(discovered))
     assert result["step_id"] == "asset"
