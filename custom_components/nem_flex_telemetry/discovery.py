@@ -186,35 +186,33 @@ def _field_name(entry: er.RegistryEntry, attributes: Mapping[str, Any], element_
     return next((name for name in known if entry.unique_id.endswith(f"_{name}")), None)
 
 
-@dataclass(slots=True)
-class _Registries:
-    hass: HomeAssistant
-    devices: dr.DeviceRegistry
+def _device_facts(devices: dr.DeviceRegistry, entry: er.RegistryEntry) -> tuple[str | None, str | None]:
+    """The name the user sees on the entity's device (renamed or HAEO's) and the subentry it is linked to."""
+    device = devices.async_get(entry.device_id) if entry.device_id else None
+    if device is None:
+        return None, None
+    return device.name_by_user or device.name, device.config_subentry_id
 
-    def device(self, entry: er.RegistryEntry) -> dr.DeviceEntry | None:
-        return self.devices.async_get(entry.device_id) if entry.device_id else None
 
-    def subentry(self, entry: er.RegistryEntry, device: dr.DeviceEntry | None) -> ConfigSubentry | None:
-        subentry_id = entry.config_subentry_id or (device.config_subentry_id if device else None)
-        config_entry = self.hass.config_entries.async_get_entry(entry.config_entry_id or "")
-        if config_entry is None or subentry_id is None:
-            return None
-        return config_entry.subentries.get(subentry_id)
+def _subentry(hass: HomeAssistant, entry: er.RegistryEntry, device_subentry: str | None) -> ConfigSubentry | None:
+    subentry_id = entry.config_subentry_id or device_subentry
+    config_entry = hass.config_entries.async_get_entry(entry.config_entry_id or "")
+    if config_entry is None or subentry_id is None:
+        return None
+    return config_entry.subentries.get(subentry_id)
 
 
 def _element_name(
-    device: dr.DeviceEntry | None, subentry: ConfigSubentry | None, attributes: Mapping[str, Any], entity_id: str
+    device_name: str | None, subentry: ConfigSubentry | None, attributes: Mapping[str, Any], entity_id: str
 ) -> str:
-    """The element's name as the user sees it: the device's, else HAEO's attribute, the subentry title, the id."""
-    if device is not None and (device.name_by_user or device.name):
-        return str(device.name_by_user or device.name)
-    return str(attributes.get("element_name") or (subentry.title if subentry else None) or entity_id)
+    """The element's name: its device's, else HAEO's ``element_name``, the subentry title, the entity id."""
+    return str(device_name or attributes.get("element_name") or (subentry.title if subentry else None) or entity_id)
 
 
 def discover(hass: HomeAssistant) -> Discovery:
     """Read the entity, device and config entry registries (and states) for HAEO hubs and candidate entities."""
     registry = er.async_get(hass)
-    registries = _Registries(hass, dr.async_get(hass))
+    devices = dr.async_get(hass)
     hubs: dict[str, HaeoHub] = {}
     elements: dict[tuple[str, str], HaeoElement] = {}
     haeo_ids: set[str] = set()
@@ -233,15 +231,15 @@ def discover(hass: HomeAssistant) -> Discovery:
         if entry.domain == "sensor" and _output_name(entry, attributes) == NETWORK_STATUS:
             hub.optimizer_status = entry.entity_id
             continue
-        device = registries.device(entry)
-        subentry = registries.subentry(entry, device)
+        device_name, device_subentry = _device_facts(devices, entry)
+        subentry = _subentry(hass, entry, device_subentry)
         element_type = _element_type(entry, attributes, subentry)
         if element_type is None or element_type == "network":
             continue
         key = (hub.hub_id, (subentry.subentry_id if subentry else None) or entry.device_id or entry.unique_id)
         element = elements.get(key)
         if element is None:
-            name = _element_name(device, subentry, attributes, entry.entity_id)
+            name = _element_name(device_name, subentry, attributes, entry.entity_id)
             element = HaeoElement(hub.hub_id, key[1], element_type, name, data=subentry.data if subentry else {})
             elements[key] = element
             hub.elements.append(element)
