@@ -21,6 +21,9 @@ CONF_CONSENT_TIME: Final = "consent_time"
 CONF_LICENCE: Final = "licence"
 LICENCE: Final = "CC-BY-4.0"
 
+# Config entry 1.2 stores mapped entities by entity registry id (1.1 stored entity ids).
+MINOR_VERSION_REGISTRY_IDS: Final = 2
+
 # entry.options (mapping, assets, publishing)
 CONF_REPOSITORY: Final = "repository"
 CONF_BRANCH: Final = "branch"
@@ -80,6 +83,15 @@ ASSET_CHARGING: Final = "charging_entity"
 ASSET_DEPARTURE_TARGET: Final = "departure_target_entity"
 ASSET_DEPARTURE_TIME: Final = "departure_time_entity"
 ASSET_INCLUDE: Final = "include"
+ASSET_ENTITY_KEYS: Final = (
+    ASSET_POWER,
+    ASSET_SOC,
+    ASSET_DUAL,
+    ASSET_PLUG,
+    ASSET_CHARGING,
+    ASSET_DEPARTURE_TARGET,
+    ASSET_DEPARTURE_TIME,
+)
 # HAEO battery: active = discharge - charge, so setpoint (+ charging) = -active.
 SIGN_DISCHARGE_POSITIVE: Final = "discharge_positive"
 # HAEO load (an EV charger): power >= 0 is charging.

@@ -12,8 +12,18 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .cohort import CohortWatcher
-from .const import CONF_TOKEN, DOMAIN, ISSUE_HAEO_NOT_FOUND, LOGGER, SERVICE_WITHDRAW
+from .const import (
+    CONF_ASSETS,
+    CONF_MAPPING,
+    CONF_TOKEN,
+    DOMAIN,
+    ISSUE_HAEO_NOT_FOUND,
+    LOGGER,
+    MINOR_VERSION_REGISTRY_IDS,
+    SERVICE_WITHDRAW,
+)
 from .discovery import discover
+from .entity_refs import to_registry_ids
 from .github_api import Token
 from .outbox import Outbox
 from .publisher import Publisher
@@ -35,6 +45,18 @@ def outbox_directory(hass: HomeAssistant, entry_id: str) -> Path:
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's actions (once, not per entry)."""
     async_setup_services(hass)
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: NemFlexConfigEntry) -> bool:
+    """1.1 stored mapped entities by entity id; 1.2 by registry id, so a renamed entity keeps sampling."""
+    if entry.version > 1:
+        return False  # written by a newer release: refuse rather than guess
+    if entry.minor_version < MINOR_VERSION_REGISTRY_IDS:
+        mapping, assets = to_registry_ids(hass, entry.options.get(CONF_MAPPING, {}), entry.options.get(CONF_ASSETS, []))
+        options = {**entry.options, CONF_MAPPING: mapping, CONF_ASSETS: assets}
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=MINOR_VERSION_REGISTRY_IDS)
+        LOGGER.debug("Mapping stored by entity registry id (config entry 1.2)")
     return True
 
 

@@ -24,13 +24,7 @@ from homeassistant.util import dt as dt_util
 
 from .builder import EvMemory, Identity, SkipInterval, build_record
 from .const import (
-    ASSET_CHARGING,
-    ASSET_DEPARTURE_TARGET,
-    ASSET_DEPARTURE_TIME,
-    ASSET_DUAL,
-    ASSET_PLUG,
-    ASSET_POWER,
-    ASSET_SOC,
+    ASSET_ENTITY_KEYS,
     CONF_ASSETS,
     CONF_MAPPING,
     CONF_PAUSED,
@@ -53,21 +47,12 @@ from .const import (
     PUBLISHING_PAUSED,
 )
 from .discovery import discover
+from .entity_refs import to_entity_ids
 from .outbox import BAD_FILE, DuplicateIntervalError, Outbox, is_disk_full
 from .record import CLOCK_TOLERANCE, RecordInvalidError, canonical_json, format_utc, interval_start
 
 if TYPE_CHECKING:
     from .runtime import NemFlexConfigEntry  # runtime imports this module
-
-ASSET_ENTITY_KEYS = (
-    ASSET_POWER,
-    ASSET_SOC,
-    ASSET_DUAL,
-    ASSET_PLUG,
-    ASSET_CHARGING,
-    ASSET_DEPARTURE_TARGET,
-    ASSET_DEPARTURE_TIME,
-)
 
 BOUNDARY_SLACK = timedelta(seconds=30)
 
@@ -148,17 +133,21 @@ class Sampler:
         self._haeo_failing_since: datetime | None = None
         self._lock = asyncio.Lock()
 
+    def _in_use(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The stored mapping and assets, their registry ids resolved to the current entity ids."""
+        return to_entity_ids(
+            self.hass, self.entry.options.get(CONF_MAPPING, {}), self.entry.options.get(CONF_ASSETS, [])
+        )
+
     @property
     def mapping(self) -> Mapping[str, Any]:
-        """The entity mapping in use."""
-        mapping: Mapping[str, Any] = self.entry.options.get(CONF_MAPPING, {})
-        return mapping
+        """The entity mapping in use (current entity ids)."""
+        return self._in_use()[0]
 
     @property
     def assets(self) -> Sequence[Mapping[str, Any]]:
-        """The assets in use."""
-        assets: Sequence[Mapping[str, Any]] = self.entry.options.get(CONF_ASSETS, [])
-        return assets
+        """The assets in use (current entity ids)."""
+        return self._in_use()[1]
 
     @callback
     def async_start(self) -> None:

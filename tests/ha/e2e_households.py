@@ -153,13 +153,18 @@ class Home:
         }
         result = await step(hass, result, household)
         assert result["step_id"] == "mapping", result.get("errors")
-        mapping = suggested(result) | {
+        proposed = {
+            key: value for key, value in suggested(result).items() if key not in ("import_limit", "export_limit")
+        }
+        mapping = proposed | {  # this household declares its envelope instead of HAEO's grid limits
             "import_limit_kw": facts.import_limit_kw,
             "export_limit_kw": facts.export_limit_kw,
         }
         result = await step(hass, result, mapping)
         while result["step_id"] == "asset":
             result = await step(hass, result, self._asset_answer(result))
+        assert result["step_id"] == "more_assets", result.get("errors")
+        result = await step(hass, result, {"next_step_id": "consent"})
         assert result["step_id"] == "consent", result.get("errors")
         assert result["description_placeholders"]["record"] != "-", result["description_placeholders"]["reason"]
         result = await step(hass, result, {"agree": True})

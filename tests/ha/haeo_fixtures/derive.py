@@ -33,6 +33,9 @@ from pathlib import Path
 from typing import Any
 
 VERSIONS = {"v0.3.3": "v0.3.3", "v0.4.1": "v0.4.1", "main": "HEAD"}
+# v0.4.1's scenario snapshots predate its switch to energy-native duals (its code writes $/kWh, its
+# outputs.json still says $/kW): those duals are taken from the next ref's snapshot of the same scenario.
+STALE_DUALS_FROM = {"v0.4.1": "HEAD"}
 FORECAST_POINTS = 6
 HERE = Path(__file__).parent
 NETWORK = "network"
@@ -208,6 +211,16 @@ def derive(repo: str, version: str, ref: str) -> dict[str, Any]:
     ).stdout.strip()
     config = show(repo, ref, "tests/scenarios/scenario1/config.json")
     outputs = show(repo, ref, "tests/scenarios/scenario1/outputs.json")
+    corrected = []
+    if version in STALE_DUALS_FROM:
+        newer = show(repo, STALE_DUALS_FROM[version], "tests/scenarios/scenario1/outputs.json")
+        for entity_id, state in outputs.items():
+            if state["attributes"].get("unit_of_measurement") == "$/kW":
+                attributes = state["attributes"] | {
+                    key: newer[entity_id]["attributes"][key] for key in ("unit_of_measurement", "forecast")
+                }
+                outputs[entity_id] = state | {"state": newer[entity_id]["state"], "attributes": attributes}
+                corrected.append(entity_id)
     names = show(repo, ref, "custom_components/haeo/translations/en.json")["entity"]
     layouts = element_layouts(outputs, names)
     participants = config["participants"]
@@ -254,6 +267,7 @@ def derive(repo: str, version: str, ref: str) -> dict[str, Any]:
             ],
             "forecast_points_kept": FORECAST_POINTS,
             "attributes_left_out": list(DROPPED_ATTRIBUTES),
+            "duals_taken_from_main_snapshot": corrected,
         },
         "scenarios": {
             "scenario1": {
