@@ -15,7 +15,6 @@ import json
 import multiprocessing
 import os
 import shutil
-import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from typing import Any
 
 from aggregation import datapackage, layout, publish, quarantine, state, store
 from aggregation.day import DayJob, DayResult, rebuild_day
+from aggregation.progress import Progress
 from aggregation.state import FileEntry
 from aggregation.views import (
     assets,
@@ -76,26 +76,6 @@ class Summary:
             f"{self.records:,} records, {self.households:,} households, {self.rejected:,} rejected, "
             f"{self.days} days rebuilt in {self.seconds:.1f} s"
         )
-
-
-class Progress:
-    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
-
-    def __init__(self, total: int) -> None:
-        self.total = max(total, 1)
-        self.done = 0
-        self.enabled = sys.stderr.isatty()
-
-    def advance(self, step: int) -> None:
-        self.done += step
-        if self.enabled:
-            filled = int(30 * self.done / self.total)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} files")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
