@@ -15,6 +15,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aggregation import datapackage, layout, publish, quarantine, state, store
+from aggregation import datapackage, layout, publish, published, quarantine, state, store
 from aggregation.day import DayJob, DayResult, rebuild_day
 from aggregation.progress import Progress
 from aggregation.state import FileEntry
@@ -79,7 +80,12 @@ class Summary:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--raw", type=Path, default=Path("data/raw"), help="raw layout root (default: data/raw)")
+    parser.add_argument(
+        "--raw",
+        type=Path,
+        default=Path("work/raw"),
+        help="raw layout root, as the ingest writes it (default: work/raw)",
+    )
     parser.add_argument("--out", type=Path, default=Path("data/cohort"), help="cohort folder (default: data/cohort)")
     parser.add_argument("--views", type=Path, default=Path("site/data"), help="view JSON folder (default: site/data)")
     parser.add_argument("--state", type=Path, default=None, help="state file (default: <out>/state.json)")
@@ -213,7 +219,11 @@ def build(
     known.rejected_paths = rejected_paths
     summary.days = len(days)
     summary.households = len(households)
-    _write_outputs(out, views, known, days, generated_at or common.utc(now), demo)
+    repaired = set() if full else published.tampered_days(out, known.days)
+    if repaired - days:
+        print(f"build: republishing {len(repaired - days)} days whose partitions were edited by hand", file=sys.stderr)
+    _write_outputs(out, views, known, days | repaired, generated_at or common.utc(now), demo)
+    published.record(out)
     state_path.parent.mkdir(parents=True, exist_ok=True)
     state_path.write_text(known.to_json(), encoding="utf-8")
     summary.seconds = time.perf_counter() - began
