@@ -135,18 +135,27 @@ def _git(repo: Path, *args: str, deadline: float, env: dict[str, str] | None = N
 
 def _fetch(settings: Settings, household_id: str, url: str, branch: str, deadline: float) -> tuple[Path, str]:
     repo = settings.cache / "git" / f"{household_id}.git"
-    limit = f"--filter=blob:limit={settings.max_file_bytes}"
+    blob_filter = f"blob:limit={settings.max_file_bytes}"
     if not (repo / "HEAD").exists():
         repo.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(repo, ignore_errors=True)
         subprocess.run(["git", "init", "-q", "--bare", str(repo)], cwd=repo.parent, check=True, capture_output=True)
-        _git(repo, "remote", "add", "origin", url, deadline=deadline)
-        _git(repo, "config", "remote.origin.promisor", "true", deadline=deadline)
-        _git(repo, "config", "remote.origin.partialclonefilter", limit.removeprefix("--filter="), deadline=deadline)
-    else:
-        _git(repo, "remote", "set-url", "origin", url, deadline=deadline)
+        # The remote as a partial clone's promisor (what `git clone --filter` writes), without more processes.
+        remote = f'[remote "origin"]\n\turl = {url}\n\tpromisor = true\n\tpartialclonefilter = {blob_filter}\n'
+        config = repo / "config"
+        config.write_text(config.read_text() + remote)
     ref = f"refs/heads/{branch}"
-    _git(repo, "fetch", "-q", "--no-tags", "--depth=1", limit, "origin", f"+{ref}:{ref}", deadline=deadline)
+    _git(
+        repo,
+        "fetch",
+        "-q",
+        "--no-tags",
+        "--depth=1",
+        f"--filter={blob_filter}",
+        "origin",
+        f"+{ref}:{ref}",
+        deadline=deadline,
+    )
     head = _git(repo, "rev-parse", "--verify", ref, deadline=deadline).decode().strip()
     if len(list((repo / "objects" / "pack").glob("*.pack"))) > PACKS_BEFORE_GC:
         _git(repo, "gc", "-q", "--prune=now", deadline=deadline)

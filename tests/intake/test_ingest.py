@@ -199,3 +199,16 @@ async def test_a_broken_registry_touches_nothing(world: World, tmp_path: Path) -
     with pytest.raises(RegistryError, match="not valid JSON"):
         await asyncio.to_thread(ingest, world.github.url, world.maintainer, registry, work)
     assert (work / "raw" / alice.household_id / "2026/07/14.jsonl").exists()
+
+
+async def test_a_slow_repository_times_out_and_keeps_its_data(world: World, tmp_path: Path) -> None:
+    alice = world.household("alice")
+    await registered(world, alice)
+    work = tmp_path / "work"
+    await run(world, work)
+    world.github.commit("alice", DATA_REPO, {"raw/2026/07/14.jsonl": b"changed\n"})
+    world.github.set_latency(3.0)
+    report = await run(world, work, timeout=0.5)
+    world.github.set_latency(0.0)
+    assert report.outcomes[0].status == "failed" and "timed out" in report.outcomes[0].reason
+    assert (work / "raw" / alice.household_id / "2026/07/14.jsonl").read_bytes() == day_line(alice.household_id, 0)
