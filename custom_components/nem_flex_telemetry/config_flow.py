@@ -190,14 +190,13 @@ def candidates_text(sweep: Mapping[str, list[str]]) -> str:
     return "; ".join(lines) if lines else "-"
 
 
-# Selector option keys must be lowercase translation keys (hassfest); entries and records keep the
-# NEM region id, so the flow maps the chosen option back.
-REGION_BY_OPTION: Final = {region.lower(): region for region in REGIONS}
-
-
 def region_option(region: str) -> str:
-    """The selector option of a NEM region id."""
+    """The selector option of a NEM region id: option keys must be lowercase translation keys (hassfest)."""
     return region.lower()
+
+
+# Entries and records keep the NEM region id, so the flow maps the chosen option back.
+REGION_BY_OPTION: Final = {region_option(region): region for region in REGIONS}
 
 
 def with_region_id(user_input: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,9 @@ DOCS = "https://docs.github.com/rest"
 RAW_TYPES = ("application/vnd.github.raw", "application/vnd.github.v3.raw")
 FILE_MODES = ("100644", "100755", "040000", "160000", "120000")
 JSON_CONTENT_LIMIT = 1024 * 1024  # larger files need the raw media type
-TOKEN: web.RequestKey[Token] = web.RequestKey("token", Token)
+# aiohttp 3.14 types request storage with RequestKey; the aiohttp of HA 2026.1 (3.13) has none, and a str key
+# works on both.
+TOKEN: web.RequestKey[Token] | str = web.RequestKey("token", Token) if hasattr(web, "RequestKey") else "token"
 
 
 class ApiError(web.HTTPException):
