@@ -28,35 +28,14 @@ from typing import Any
 from aggregation import datapackage, layout, publish, quarantine, state, store
 from aggregation.day import DayJob, DayResult, rebuild_day
 from aggregation.state import FileEntry
-from aggregation.views import (
-    assets,
-    common,
-    curtailment,
-    flex,
-    ledger,
-    price_response,
-    quality,
-    shadow,
-    spread,
-    status,
-)
+from aggregation.views import common
+from aggregation.views.registry import REGISTRY
 
 HELP = "validate raw JSONL and build cohort Parquet and dashboard views"
 # Household intervals are kept this long (the views read 28 days); older days keep only their cells
 # and are re-read from raw in full if one of their files changes later.
 RECORDS_KEPT_DAYS = 35
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)  # days are rebuilt in parallel; the machines have 2 cores
-VIEWS = {
-    "status": status.build,
-    "flex": flex.build,
-    "price_response": price_response.build,
-    "curtailment": curtailment.build,
-    "ledger": ledger.build,
-    "spread": spread.build,
-    "assets": assets.build,
-    "shadow": shadow.build,
-    "quality": quality.build,
-}
 
 
 @dataclass(slots=True)
@@ -166,8 +145,8 @@ def _write_outputs(out: Path, views: Path, known: state.State, days: set[str], s
     publish.publish(out, days, known.days)
     quarantine.write(out / "quarantine.json", known)
     inputs = common.Inputs(out, known, stamp, demo, known.days)
-    for name, make in VIEWS.items():
-        common.write_json(views / f"{name}.json", make(inputs))
+    for view in REGISTRY:
+        common.write_json(views / view.file, view.build(inputs))
     datapackage.write(out)
 
 

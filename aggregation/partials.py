@@ -160,19 +160,17 @@ def _asset_hours(frame: pd.DataFrame) -> pd.DataFrame:
         ]
         if owners.empty:
             continue
-        per_household = owners.groupby(["hour_start", "household"], sort=True, observed=True)[f"{kind}_stored_kwh"]
-        grouped = per_household.sum().groupby(level="hour_start", sort=True)
-        cells = pd.DataFrame(
-            {"households": grouped.size(), "_max_energy": grouped.max(), "_total_energy": grouped.sum()}
-        )
-        hidden = ~suppress.primary(cells, suppress.REGION_RULE)
+        cells = suppress.publish(
+            owners, ["hour_start"], suppress.REGION_RULE, suppress.ASSET_ENERGY, f"{kind}_stored_kwh"
+        ).set_index("hour_start")
+        hidden = cells["suppressed"].to_numpy()
         sums = owners.groupby("hour_start", sort=True)[
             [f"{kind}_count", f"{kind}_stored_kwh", f"{kind}_setpoint_kw"]
         ].sum()
         steps = 12.0  # time average of the cohort total over the hour's 5-minute intervals
         part = pd.DataFrame(index=cells.index)
         part["kind"] = kind
-        part["households"] = cells["households"].astype("Int64")
+        part["households"] = cells["households"].astype("Int64").mask(hidden)
         part["assets"] = (sums[f"{kind}_count"] / steps).round().astype("Int64").mask(hidden)
         part["stored_kwh"] = (sums[f"{kind}_stored_kwh"] / steps).mask(hidden)
         part["setpoint_kw"] = (sums[f"{kind}_setpoint_kw"] / steps).mask(hidden)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
 from aggregation.views.common import HOURLY_LIMIT_DAYS, REGIONS, Inputs, dense, households_in, meta
+
+ID: Final = "ledger"
+TITLE: Final = "Counterfactual ledger"
 
 
 def series_source(inputs: Inputs) -> tuple[pd.DataFrame, str]:
@@ -54,8 +57,8 @@ def build(inputs: Inputs) -> dict[str, Any]:
     return {
         "meta": meta(
             inputs,
-            "ledger",
-            "Counterfactual ledger",
+            ID,
+            TITLE,
             inputs.days,
             households_in(inputs, inputs.days),
             units,

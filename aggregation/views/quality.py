@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, Final
 
 from aggregation.views.common import Inputs, households_in, meta
+
+ID: Final = "quality"
+TITLE: Final = "Data quality"
 
 
 def file_day(rel: str) -> str:
@@ -45,5 +48,5 @@ def build(inputs: Inputs) -> dict[str, Any]:
         "(wrong day, future, before 2025). Duplicates: repeated intervals of one household (one kept). "
         "Energy-balance flagged records are kept. 'file:' and 'path:' reasons count quarantined files and paths."
     )
-    head = meta(inputs, "quality", "Data quality", inputs.days, households_in(inputs, inputs.days), units, notes, [])
+    head = meta(inputs, ID, TITLE, inputs.days, households_in(inputs, inputs.days), units, notes, [])
     return {"meta": head, "days": rows, "reasons": reason_rows}

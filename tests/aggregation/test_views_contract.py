@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from aggregation.build import build
+from aggregation.views.registry import REGISTRY
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 REGIONS = ["NEM", "NSW1", "QLD1", "VIC1", "SA1", "TAS1"]
@@ -56,13 +57,12 @@ def _check_dense(block: dict[str, Any], days: int = 2) -> None:
         assert all(value[index] is None for value in arrays.values())
 
 
-@pytest.mark.parametrize(
-    "name", ["status", "flex", "price_response", "curtailment", "ledger", "spread", "assets", "shadow", "quality"]
-)
+@pytest.mark.parametrize("name", [view.id for view in REGISTRY])
 def test_every_view_has_meta_and_stays_small(views: Path, name: str) -> None:
     data = _load(views, name)
     meta = data["meta"]
     assert meta["view"] == name
+    assert meta["title"] == next(view.title for view in REGISTRY if view.id == name)
     assert meta["regions"] == REGIONS
     assert meta["period"] == {"start": "2026-11-02T00:00:00Z", "end": "2026-11-04T00:00:00Z"}
     assert set(meta) >= {"title", "generated_at", "schema_version", "households", "suppression", "units", "notes"}
