@@ -171,6 +171,7 @@ def build(
     began = time.perf_counter()
     now = (now or datetime.now(UTC)).astimezone(UTC)
     state_path = state_path or out / "state.json"
+    full = full or not state.current(state_path)  # written by other code: start over, never mix numbers
     if full:
         shutil.rmtree(out / store.STATE_DIR, ignore_errors=True)
         for folder in out.glob("resolution=*"):
@@ -178,6 +179,9 @@ def build(
     known = state.State() if full else state.load(state_path)
     files, rejected_paths = layout.scan(raw)
     changed, hashes, days = state.changed_files(known, raw, files)
+    for day in state.mismatched_days(out, known.days):  # a cached table unlike its declaration: rebuild from raw
+        store.drop_day(out, day)
+        days.add(day)
     by_day: dict[str, list[layout.RawFile]] = defaultdict(list)
     for file in files:
         by_day[file.day].append(file)

@@ -16,6 +16,7 @@ COMMANDS = {
     "simulate": ("aggregation.simulate", "write a synthetic cohort of households in the raw layout"),
     "build": ("aggregation.build", "validate raw JSONL and build cohort Parquet and dashboard views"),
     "bench": ("aggregation.bench", "measure the aggregation against the naive way and print figures"),
+    "fingerprint": ("aggregation.state", "print the build state's fingerprint (for the workflow's cache key)"),
 }
 
 
