@@ -12,9 +12,17 @@ ID: Final = "ledger"
 TITLE: Final = "Counterfactual ledger"
 
 
+def span_days(days: list[str]) -> int:
+    """Calendar days from the first to the last day with data: the length of the published series."""
+    if not days:
+        return 0
+    return (pd.Timestamp(days[-1]) - pd.Timestamp(days[0])).days + 1
+
+
 def series_source(inputs: Inputs) -> tuple[pd.DataFrame, str]:
-    """Hourly cells, or daily ones when the data spans more than ``HOURLY_LIMIT_DAYS``."""
-    if len(inputs.days) > HOURLY_LIMIT_DAYS:
+    """Hourly cells, or daily ones when the period spans more than ``HOURLY_LIMIT_DAYS`` (by its span, not
+    by the days with data: a sparse history still makes a dense series as long as the span)."""
+    if span_days(inputs.days) > HOURLY_LIMIT_DAYS:
         return inputs.cells("1d"), "1d"
     return inputs.cells("1h"), "1h"
 
