@@ -41,6 +41,7 @@ AVERAGED: Final = {
 MONEY: Final = ("cost_actual_aud", "cost_baseline_aud", "saving_aud")
 VALUE_COLUMNS: Final = (
     "intervals",
+    "intervals_expected",
     "net_import_kwh",
     "net_import_kwh_mean",
     "net_import_kwh_p10",
@@ -55,6 +56,7 @@ VALUE_COLUMNS: Final = (
 )
 POSTCODE_COLUMNS: Final = (
     "intervals",
+    "intervals_expected",
     "net_import_kwh",
     "net_import_kwh_mean",
     "import_kwh",
@@ -114,14 +116,20 @@ def _cells(per_household: pd.DataFrame, keys: list[str], hours: float) -> pd.Dat
     cells = pd.DataFrame({"households": grouped.size()})
     total = grouped[[*SUMMED, "intervals"]].sum()
     cells["intervals"] = total["intervals"]
+    cells["intervals_expected"] = cells["households"] * round(hours / STEP_H)
     for name, source in ENERGY.items():
         cells[name] = total[source] * STEP_H
     cells["net_import_kwh_mean"] = cells["net_import_kwh"] / cells["households"]
     quantiles = grouped["net_import_kw"].quantile([0.1, 0.5, 0.9]).unstack() * STEP_H
     for q, label in ((0.1, "p10"), (0.5, "p50"), (0.9, "p90")):
         cells[f"net_import_kwh_{label}"] = quantiles[q]
+    # Cohort totals over the intervals reported: each household's mean over its own intervals in the cell,
+    # summed (a household reporting 40 of 43 intervals counts for what it reported, not 3 zeros).
+    means = per_household[list(AVERAGED.values())].div(per_household["intervals"], axis=0)
+    by = [per_household[k] if k in per_household.columns else per_household.index.get_level_values(k) for k in keys]
+    mean_sums = means.groupby(by, sort=True, observed=True).sum()
     for name, source in AVERAGED.items():
-        cells[name] = total[source] * STEP_H / hours
+        cells[name] = mean_sums[source]
     cells["price_buy"] = total["price_signal_seen"] / total["intervals"]
     cells["price_sell"] = total["price_export_seen"] / total["intervals"]
     for name in MONEY:
@@ -179,7 +187,7 @@ def _finish(cells: pd.DataFrame, time_key: str, columns: tuple[str, ...]) -> pd.
     out = cells[["start", "region", *([] if "postcode_prefix" not in cells else ["postcode_prefix"])]].copy()
     out["households"] = cells["households"].astype("Int64").mask(hidden)
     for name in columns:
-        kind = "Int64" if name in {"intervals", "energy_balance_flagged"} else "float64"
+        kind = "Int64" if name in {"intervals", "intervals_expected", "energy_balance_flagged"} else "float64"
         out[name] = cells[name].astype(kind).mask(hidden)
     out["suppressed"] = hidden
     order = {region: i for i, region in enumerate(REGION_ORDER)}

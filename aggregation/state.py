@@ -37,7 +37,7 @@ def _columns(text: str, kind: str) -> tuple[tuple[str, str], ...]:
 
 
 def _cell_schema(columns: tuple[str, ...], keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    counts = {"intervals", "energy_balance_flagged"}
+    counts = {"intervals", "intervals_expected", "energy_balance_flagged"}
     values = tuple((name, "int64" if name in counts else "double") for name in columns)
     return (
         ("start", TIME),

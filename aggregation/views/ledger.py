@@ -16,7 +16,7 @@ def span_days(days: list[str]) -> int:
     """Calendar days from the first to the last day with data: the length of the published series."""
     if not days:
         return 0
-    return (pd.Timestamp(days[-1]) - pd.Timestamp(days[0])).days + 1
+    return int((pd.Timestamp(days[-1]) - pd.Timestamp(days[0])).days) + 1
 
 
 def series_source(inputs: Inputs) -> tuple[pd.DataFrame, str]:
@@ -39,6 +39,7 @@ def build(inputs: Inputs) -> dict[str, Any]:
             rows = cells[cells["region"] == region].copy()
             flags += rows["suppressed"].tolist()
             rows["cumulative_saving_aud"] = rows["saving_aud"].fillna(0).cumsum().where(~rows["suppressed"])
+            rows["coverage"] = rows["intervals"] / rows["intervals_expected"]
             series[region] = dense(
                 rows,
                 start,
@@ -50,17 +51,20 @@ def build(inputs: Inputs) -> dict[str, Any]:
                     "cost_baseline_aud": "cost_baseline_aud",
                     "saving_aud": "saving_aud",
                     "cumulative_saving_aud": "cumulative_saving_aud",
+                    "coverage": "coverage",
                 },
             )
         present = inputs.partial("methods")
         if not present.empty:
             methods = sorted(present["method"].unique().tolist())
     units = dict.fromkeys(("cost_actual_aud", "cost_baseline_aud", "saving_aud", "cumulative_saving_aud"), "AUD")
+    units["coverage"] = "share 0-1"
     notes = (
         "Cost of an interval = import kW x buy price x 5/60 when importing, export kW x sell price x 5/60 "
         "(negative) when exporting; the baseline applies the same to naive_baseline_kw. Saving = baseline - actual. "
         f"Baseline methods present: {', '.join(methods) or 'none'}. The cumulative saving adds only published "
-        "(unsuppressed) points."
+        "(unsuppressed) points. Costs and savings are sums over the intervals reported; coverage = intervals "
+        "reported / intervals expected (the point's households x its 5-minute intervals)."
     )
     return {
         "meta": meta(
