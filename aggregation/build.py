@@ -29,35 +29,14 @@ from aggregation import datapackage, jsonfile, layout, publish, published, quara
 from aggregation.day import DayJob, DayResult, rebuild_day
 from aggregation.progress import Progress
 from aggregation.state import FileEntry
-from aggregation.views import (
-    assets,
-    common,
-    curtailment,
-    flex,
-    ledger,
-    price_response,
-    quality,
-    shadow,
-    spread,
-    status,
-)
+from aggregation.views import common
+from aggregation.views.registry import REGISTRY
 
 HELP = "validate raw JSONL and build cohort Parquet and dashboard views"
 # Household intervals are kept this long (the views read 28 days); older days keep only their cells
 # and are re-read from raw in full if one of their files changes later.
 RECORDS_KEPT_DAYS = 35
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)  # days are rebuilt in parallel; the machines have 2 cores
-VIEWS = {
-    "status": status.build,
-    "flex": flex.build,
-    "price_response": price_response.build,
-    "curtailment": curtailment.build,
-    "ledger": ledger.build,
-    "spread": spread.build,
-    "assets": assets.build,
-    "shadow": shadow.build,
-    "quality": quality.build,
-}
 
 
 @dataclass(slots=True)
@@ -174,8 +153,8 @@ def _write_outputs(out: Path, views: Path, known: state.State, days: set[str], s
     publish.publish(out, days, known.days)
     quarantine.write(out / "quarantine.json", known)
     inputs = common.Inputs(out, known, stamp, demo, known.days)
-    for name, make in VIEWS.items():
-        common.write_json(views / f"{name}.json", make(inputs))
+    for view in REGISTRY:
+        common.write_json(views / view.file, view.build(inputs))
     datapackage.write(out)
 
 
@@ -200,6 +179,7 @@ def build(
     began = time.perf_counter()
     now = (now or datetime.now(UTC)).astimezone(UTC)
     state_path = state_path or out / "state.json"
+    full = full or not state.current(state_path)  # written by other code: start over, never mix numbers
     if full:
         shutil.rmtree(out / store.STATE_DIR, ignore_errors=True)
         for folder in out.glob("resolution=*"):
@@ -207,6 +187,9 @@ def build(
     known = state.State() if full else state.load(state_path)
     files, rejected_paths = layout.scan(raw)
     changed, hashes, days = state.changed_files(known, raw, files)
+    for day in state.mismatched_days(out, known.days):  # a cached table unlike its declaration: rebuild from raw
+        store.drop_day(out, day)
+        days.add(day)
     by_day: dict[str, list[layout.RawFile]] = defaultdict(list)
     for file in files:
         by_day[file.day].append(file)

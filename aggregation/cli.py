@@ -18,6 +18,7 @@ COMMANDS = {
     "register": ("aggregation.register", "process join and leave issues into the registry (data/registry.json)"),
     "ingest": ("aggregation.ingest", "fetch the changed day files of registered household repositories"),
     "bench": ("aggregation.bench", "measure the aggregation against the naive way and print figures"),
+    "fingerprint": ("aggregation.state", "print the build state's fingerprint (for the workflow's cache key)"),
 }
 
 

@@ -41,6 +41,7 @@ AVERAGED: Final = {
 MONEY: Final = ("cost_actual_aud", "cost_baseline_aud", "saving_aud")
 VALUE_COLUMNS: Final = (
     "intervals",
+    "intervals_expected",
     "net_import_kwh",
     "net_import_kwh_mean",
     "net_import_kwh_p10",
@@ -55,6 +56,7 @@ VALUE_COLUMNS: Final = (
 )
 POSTCODE_COLUMNS: Final = (
     "intervals",
+    "intervals_expected",
     "net_import_kwh",
     "net_import_kwh_mean",
     "import_kwh",
@@ -114,44 +116,66 @@ def _cells(per_household: pd.DataFrame, keys: list[str], hours: float) -> pd.Dat
     cells = pd.DataFrame({"households": grouped.size()})
     total = grouped[[*SUMMED, "intervals"]].sum()
     cells["intervals"] = total["intervals"]
+    cells["intervals_expected"] = cells["households"] * round(hours / STEP_H)
     for name, source in ENERGY.items():
         cells[name] = total[source] * STEP_H
     cells["net_import_kwh_mean"] = cells["net_import_kwh"] / cells["households"]
     quantiles = grouped["net_import_kw"].quantile([0.1, 0.5, 0.9]).unstack() * STEP_H
     for q, label in ((0.1, "p10"), (0.5, "p50"), (0.9, "p90")):
         cells[f"net_import_kwh_{label}"] = quantiles[q]
+    # Cohort totals over the intervals reported: each household's mean over its own intervals in the cell,
+    # summed (a household reporting 40 of 43 intervals counts for what it reported, not 3 zeros).
+    means = per_household[list(AVERAGED.values())].div(per_household["intervals"], axis=0)
+    by = [per_household[k] if k in per_household.columns else per_household.index.get_level_values(k) for k in keys]
+    mean_sums = means.groupby(by, sort=True, observed=True).sum()
     for name, source in AVERAGED.items():
-        cells[name] = total[source] * STEP_H / hours
+        cells[name] = mean_sums[source]
     cells["price_buy"] = total["price_signal_seen"] / total["intervals"]
     cells["price_sell"] = total["price_export_seen"] / total["intervals"]
     for name in MONEY:
         cells[name] = total[name]
     cells["energy_balance_flagged"] = total["energy_balance_flag"].astype(np.int64)
-    cells["_max_energy"] = grouped["gross_kw"].max()
-    cells["_total_energy"] = total["gross_kw"]
     return cells.reset_index()
 
 
-def _region_cells(regions: pd.DataFrame, nem: pd.DataFrame, time_key: str, hours: float) -> pd.DataFrame:
-    """Region and NEM cells from their per-household tables, suppressed and guarded against differencing."""
+def _with_nem(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per-household rows of region cells, plus the same rows as region ``NEM`` (the parent cells)."""
+    regions = rows.assign(region=rows["region"].astype(str))
+    return pd.concat([regions.assign(region=NEM), regions], ignore_index=True)
+
+
+def _region_cells(
+    regions: pd.DataFrame,
+    nem: pd.DataFrame,
+    time_key: str,
+    hours: float,
+    hidden_within: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Region and NEM cells from their per-household tables, judged by ``suppress.publish`` (NEM is the
+    parent of the regions; ``hidden_within``: coarse cells holding a hidden finer one)."""
     nem_cells = _cells(nem, [time_key], hours)
     nem_cells.insert(0, "region", NEM)
     cells = pd.concat([nem_cells, _cells(regions, ["region", time_key], hours)], ignore_index=True)
-    cells["suppressed"] = ~suppress.primary(cells, suppress.REGION_RULE)
-    is_region = (cells["region"] != NEM).to_numpy()
-    cells.loc[is_region, "suppressed"] = suppress.complementary(
-        cells[is_region].reset_index(drop=True), [time_key], suppress.REGION_RULE
+    cells["region"] = cells["region"].astype(str)
+    rows = regions.reset_index()[["region", time_key, "household", "gross_kw"]]
+    keys = ["region", time_key]
+    judged = suppress.publish(
+        _with_nem(rows),
+        keys,
+        suppress.REGION_RULE,
+        suppress.GROSS_ENERGY,
+        "gross_kw",
+        child="region",
+        parent=NEM,
+        hidden_within=hidden_within,
     )
-    return cells
+    return cells.merge(judged[[*keys, "suppressed"]], on=keys, how="left", validate="one_to_one")
 
 
-def _cascade(finer: pd.DataFrame, fine_key: str, coarse: pd.DataFrame, coarse_key: str, freq: str) -> None:
-    """A coarse cell is suppressed when any of its finer cells is: a sum minus the rest would reveal it."""
-    flagged = finer.loc[finer["suppressed"], ["region", fine_key]]
-    hidden = set(zip(flagged["region"], flagged[fine_key].dt.floor(freq), strict=True))
-    if hidden:
-        keys = zip(coarse["region"], coarse[coarse_key], strict=True)
-        coarse["suppressed"] |= np.array([key in hidden for key in keys], dtype=bool)
+def _hidden_within(finer: pd.DataFrame, fine_key: str, coarse_key: str, freq: str) -> pd.DataFrame:
+    """The coarse cells (region, ``coarse_key``) holding a hidden finer cell."""
+    hidden = finer.loc[finer["suppressed"], ["region", fine_key]]
+    return pd.DataFrame({"region": hidden["region"], coarse_key: hidden[fine_key].dt.floor(freq)}).drop_duplicates()
 
 
 def _finish(cells: pd.DataFrame, time_key: str, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -163,7 +187,7 @@ def _finish(cells: pd.DataFrame, time_key: str, columns: tuple[str, ...]) -> pd.
     out = cells[["start", "region", *([] if "postcode_prefix" not in cells else ["postcode_prefix"])]].copy()
     out["households"] = cells["households"].astype("Int64").mask(hidden)
     for name in columns:
-        kind = "Int64" if name in {"intervals", "energy_balance_flagged"} else "float64"
+        kind = "Int64" if name in {"intervals", "intervals_expected", "energy_balance_flagged"} else "float64"
         out[name] = cells[name].astype(kind).mask(hidden)
     out["suppressed"] = hidden
     order = {region: i for i, region in enumerate(REGION_ORDER)}
@@ -181,22 +205,33 @@ def day_cells(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     # one pass to hourly per-household sums serves the hours and the day.
     frame["intervals"] = 1
     hourly = _per_household(frame, ["region", "postcode_prefix", "day_start", "hour_start"])
-    raw = {
-        "5min": _region_cells(frame, frame, "interval_start", STEP_H),
-        "1h": _region_cells(
-            _coarser(hourly, ["region", "hour_start"]), _coarser(hourly, ["hour_start"]), "hour_start", 1.0
-        ),
-        "1d": _region_cells(
-            _coarser(hourly, ["region", "day_start"]), _coarser(hourly, ["day_start"]), "day_start", 24.0
-        ),
-    }
-    _cascade(raw["5min"], "interval_start", raw["1h"], "hour_start", "h")
-    _cascade(raw["1h"], "hour_start", raw["1d"], "day_start", "D")
-    result = {name: _finish(raw[name], key, VALUE_COLUMNS) for name, (key, _) in RESOLUTIONS.items()}
-    postcode = _cells(
-        _coarser(hourly, ["region", "postcode_prefix", "day_start"]), ["region", "postcode_prefix", "day_start"], 24.0
+    raw = {"5min": _region_cells(frame, frame, "interval_start", STEP_H)}
+    raw["1h"] = _region_cells(
+        _coarser(hourly, ["region", "hour_start"]),
+        _coarser(hourly, ["hour_start"]),
+        "hour_start",
+        1.0,
+        _hidden_within(raw["5min"], "interval_start", "hour_start", "h"),
     )
-    postcode["suppressed"] = ~suppress.primary(postcode, suppress.POSTCODE_RULE)
-    postcode["suppressed"] = suppress.complementary(postcode, ["region", "day_start"], suppress.POSTCODE_RULE)
+    raw["1d"] = _region_cells(
+        _coarser(hourly, ["region", "day_start"]),
+        _coarser(hourly, ["day_start"]),
+        "day_start",
+        24.0,
+        _hidden_within(raw["1h"], "hour_start", "day_start", "D"),
+    )
+    result = {name: _finish(raw[name], key, VALUE_COLUMNS) for name, (key, _) in RESOLUTIONS.items()}
+    keys = ["region", "postcode_prefix", "day_start"]
+    by_postcode = _coarser(hourly, keys)
+    postcode = _cells(by_postcode, keys, 24.0)
+    judged = suppress.publish(
+        by_postcode.reset_index()[[*keys, "household", "gross_kw"]],
+        keys,
+        suppress.POSTCODE_RULE,
+        suppress.GROSS_ENERGY,
+        "gross_kw",
+        child="postcode_prefix",
+    )
+    postcode = postcode.merge(judged[[*keys, "suppressed"]], on=keys, how="left", validate="one_to_one")
     result["1d_postcode"] = _finish(postcode, "day_start", POSTCODE_COLUMNS)
     return result

@@ -151,7 +151,7 @@ def _shadow_hist(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _asset_hours(frame: pd.DataFrame) -> pd.DataFrame:
-    """Hourly NEM-wide cells per asset kind: time-averaged totals, suppressed when too few own one."""
+    """Hourly NEM-wide cells per asset kind: totals over the intervals reported, suppressed when too few own one."""
     parts = []
     for kind in ASSET_KINDS:
         owners = frame.loc[
@@ -160,22 +160,20 @@ def _asset_hours(frame: pd.DataFrame) -> pd.DataFrame:
         ]
         if owners.empty:
             continue
-        per_household = owners.groupby(["hour_start", "household"], sort=True, observed=True)[f"{kind}_stored_kwh"]
-        grouped = per_household.sum().groupby(level="hour_start", sort=True)
-        cells = pd.DataFrame(
-            {"households": grouped.size(), "_max_energy": grouped.max(), "_total_energy": grouped.sum()}
-        )
-        hidden = ~suppress.primary(cells, suppress.REGION_RULE)
-        sums = owners.groupby("hour_start", sort=True)[
-            [f"{kind}_count", f"{kind}_stored_kwh", f"{kind}_setpoint_kw"]
-        ].sum()
-        steps = 12.0  # time average of the cohort total over the hour's 5-minute intervals
+        cells = suppress.publish(
+            owners, ["hour_start"], suppress.REGION_RULE, suppress.ASSET_ENERGY, f"{kind}_stored_kwh"
+        ).set_index("hour_start")
+        hidden = cells["suppressed"].to_numpy()
+        # Cohort totals over the intervals reported: each owner's mean over its intervals in the hour, summed.
+        columns = [f"{kind}_count", f"{kind}_stored_kwh", f"{kind}_setpoint_kw"]
+        per_owner = owners.groupby(["hour_start", "household"], sort=True, observed=True)[columns]
+        sums = per_owner.mean().groupby(level="hour_start", sort=True).sum()
         part = pd.DataFrame(index=cells.index)
         part["kind"] = kind
-        part["households"] = cells["households"].astype("Int64")
-        part["assets"] = (sums[f"{kind}_count"] / steps).round().astype("Int64").mask(hidden)
-        part["stored_kwh"] = (sums[f"{kind}_stored_kwh"] / steps).mask(hidden)
-        part["setpoint_kw"] = (sums[f"{kind}_setpoint_kw"] / steps).mask(hidden)
+        part["households"] = cells["households"].astype("Int64").mask(hidden)
+        part["assets"] = sums[f"{kind}_count"].round().astype("Int64").mask(hidden)
+        part["stored_kwh"] = sums[f"{kind}_stored_kwh"].mask(hidden)
+        part["setpoint_kw"] = sums[f"{kind}_setpoint_kw"].mask(hidden)
         part["suppressed"] = hidden
         parts.append(part.reset_index().rename(columns={"hour_start": "start"}))
     columns = ["start", "kind", "households", "assets", "stored_kwh", "setpoint_kw", "suppressed"]

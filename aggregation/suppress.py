@@ -1,13 +1,10 @@
 """Small-cell suppression: which published cells are too small or too dominated to show.
 
 A cell passes when it covers at least ``min_households`` households and no single household
-holds more than ``max_share`` of the cell's gross energy (|net import| + solar + house load,
-summed over the cell's intervals). Complementary suppression then stops differencing: in a
-group of sibling cells that add up to a published parent (regions -> NEM, postcode
-prefixes -> their region-day), the suppressed siblings together must also pass the rule
-and be at least two, else the next smallest published sibling is suppressed too, until they
-do or every sibling is suppressed; the parent then reveals only itself and is judged by its
-own rule, never suppressed for its children's sake.
+holds more than ``max_share`` of the cell on its declared basis (gross energy = |net import| +
+solar + house load for the cohort cells; intervals, asset energy, ... for views of a subset).
+``publish`` is the only way cells are judged: primary rule, cascade across resolutions and
+complementary suppression among siblings, for every view and every Parquet file.
 """
 
 from __future__ import annotations
@@ -17,6 +14,21 @@ from typing import Final
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """What a household's share of a cell is measured in, for the dominance test."""
+
+    name: str
+
+
+GROSS_ENERGY: Final = Basis("gross energy")
+INTERVALS: Final = Basis("intervals")
+ASSET_ENERGY: Final = Basis("stored energy of that kind of asset")
+EV_INTERVALS: Final = Basis("EV-intervals")
+EVS: Final = Basis("EVs")
+HOUSEHOLDS: Final = Basis("households")  # a count of households: each one counts once
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +43,17 @@ class Rule:
             share = np.where(total_energy > 0, max_energy / np.where(total_energy > 0, total_energy, 1.0), 0.0)
         return np.asarray((households >= self.min_households) & (share <= self.max_share), dtype=bool)
 
-    def describe(self) -> str:
-        return f">= {self.min_households} households, none > {self.max_share * 100:g} % of gross energy"
+    def describe(self, basis: Basis = GROSS_ENERGY) -> str:
+        return f">= {self.min_households} households, none > {self.max_share * 100:g} % of the cell's {basis.name}"
 
 
 REGION_RULE: Final = Rule(5, 0.5)
 POSTCODE_RULE: Final = Rule(15, 0.15)
-RULE_TEXT: Final = "region: >= 5 households, none > 50 % of energy; postcode: 15/15"
+
+
+def rule_text(basis: Basis) -> str:
+    """The rule as ``meta.suppression.rule`` states it for cells measured on ``basis``."""
+    return f"region cells: {REGION_RULE.describe(basis)}; postcode cells: {POSTCODE_RULE.describe()}"
 
 
 def primary(cells: pd.DataFrame, rule: Rule) -> np.ndarray:
@@ -50,32 +66,91 @@ def primary(cells: pd.DataFrame, rule: Rule) -> np.ndarray:
     return flags
 
 
-def complementary(children: pd.DataFrame, keys: list[str], rule: Rule) -> np.ndarray:
-    """Children's suppression flags after guarding against differencing from their parent.
+def publish(
+    rows: pd.DataFrame,
+    keys: list[str],
+    rule: Rule,
+    basis: Basis,
+    measure: str,
+    *,
+    child: str | None = None,
+    parent: str | None = None,
+    hidden_within: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Cells of ``keys`` from per-household rows, each with ``households`` and ``suppressed``: the one way
+    a view or a Parquet file decides which of its cells it may publish.
 
-    Sibling cells (same ``keys``, e.g. the same interval) partition their parent (NEM, or a
-    region-day), so the parent minus the published siblings equals the suppressed ones
-    together: that sum must itself pass the rule and cover at least two cells. When all
-    siblings end up suppressed, the parent reveals only itself and is judged by its own rule.
+    ``rows`` hold ``keys``, ``household`` and ``measure`` (the household's part of the cell on the
+    declared ``basis``; several rows per household and cell are summed). Steps:
+
+    1. primary: each cell passes ``rule`` on its own;
+    2. cascade: a cell holding a hidden finer cell (``hidden_within``: key columns of the coarse cells
+       concerned) is hidden, since it minus the published finer cells would reveal the hidden one;
+    3. complementary: the cells that differ only in ``child`` (regions; postcode prefixes) partition
+       a parent (the row whose ``child`` is ``parent``, or a cell published elsewhere). The parent
+       minus the published siblings reveals the hidden siblings together, so they must be at least
+       two and pass the rule as one cell, counted as a reader can count them (the parent's households
+       minus the published siblings', never more than the distinct hidden households); else the
+       smallest published sibling is hidden too, until they pass or every sibling is hidden (the
+       parent then reveals only itself and is judged by its own rule).
     """
-    flags: np.ndarray = children["suppressed"].to_numpy(bool).copy()
-    households = children["households"].to_numpy(float)
-    max_energy = children["_max_energy"].to_numpy(float)
-    total_energy = children["_total_energy"].to_numpy(float)
-    for rows in children.groupby(keys, sort=False, observed=True).indices.values():
-        suppressed = [int(r) for r in rows if flags[r]]
-        if not suppressed:
+    del basis  # declared by the caller for the rule's text; the measure column carries it here
+    per = rows.groupby([*keys, "household"], sort=True, observed=True)[measure].sum().reset_index()
+    grouped = per.groupby(keys, sort=True, observed=True)
+    cells = grouped[measure].agg(households="size", _max_energy="max", _total_energy="sum").reset_index()
+    suppressed = ~primary(cells, rule)
+    if hidden_within is not None and not hidden_within.empty:
+        index = pd.MultiIndex.from_frame(cells[list(hidden_within.columns)])
+        suppressed |= index.isin(pd.MultiIndex.from_frame(hidden_within))
+    if child is not None:
+        parts = (
+            grouped.ngroup().to_numpy(),
+            pd.factorize(per["household"])[0],
+            np.nan_to_num(per[measure].to_numpy(float)),
+        )
+        suppressed = _complementary(cells, parts, keys, child, parent, rule, suppressed)
+    cells["suppressed"] = suppressed
+    return cells.drop(columns=["_max_energy", "_total_energy"])
+
+
+def _complementary(
+    cells: pd.DataFrame,
+    parts: tuple[np.ndarray, np.ndarray, np.ndarray],
+    keys: list[str],
+    child: str,
+    parent: str | None,
+    rule: Rule,
+    flags: np.ndarray,
+) -> np.ndarray:
+    """The complementary step of ``publish``; ``parts`` are, per per-household row (sorted by cell), its
+    cell, its household's code and its measure."""
+    cell_of_row, codes, measure = parts
+    flags = flags.copy()
+    siblings = (cells[child] != parent).to_numpy() if parent is not None else np.ones(len(cells), dtype=bool)
+    households = cells["households"].to_numpy(np.int64)
+    bounds = np.searchsorted(cell_of_row, np.arange(len(cells) + 1))  # rows of cell c: bounds[c]:bounds[c + 1]
+    group_keys = [key for key in keys if key != child]
+    candidates = cells[siblings & flags]
+    if candidates.empty:
+        return flags
+    sibling_cells = cells[siblings]
+    groups = sibling_cells.groupby(group_keys, sort=False, observed=True).indices if group_keys else {0: None}
+    positions = np.flatnonzero(siblings)
+    for members in groups.values():
+        group = positions if members is None else positions[members]
+        hidden = [int(c) for c in group if flags[c]]
+        if not hidden:
             continue
-        published = sorted((int(r) for r in rows if not flags[r]), key=lambda r: (households[r], r))
-        while published:
-            combined = rule.passes(
-                np.array([households[suppressed].sum()]),
-                np.array([max_energy[suppressed].max()]),
-                np.array([total_energy[suppressed].sum()]),
-            )
-            if len(suppressed) >= 2 and bool(combined[0]):
+        shown = sorted((int(c) for c in group if not flags[c]), key=lambda c: (households[c], c))
+        everyone = len(np.unique(codes[np.concatenate([np.arange(bounds[c], bounds[c + 1]) for c in group])]))
+        while shown:
+            rows = np.concatenate([np.arange(bounds[c], bounds[c + 1]) for c in hidden])
+            distinct, inverse = np.unique(codes[rows], return_inverse=True)
+            shares = np.bincount(inverse, weights=measure[rows])
+            counted = min(len(distinct), everyone - int(households[shown].sum()))
+            combined = rule.passes(np.array([counted]), np.array([shares.max()]), np.array([shares.sum()]))
+            if len(hidden) >= 2 and bool(combined[0]):
                 break
-            suppressed.append(published.pop(0))
-        flags[suppressed] = True
-    result: np.ndarray = flags
-    return result
+            hidden.append(shown.pop(0))
+        flags[hidden] = True
+    return flags

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
 from aggregation import suppress
 from aggregation.cohort import NEM
-from aggregation.views.common import Inputs, cell_rule, count, dense, households_in, meta, sig4
+from aggregation.views.common import Inputs, count, dense, households_in, meta, sig4
+
+ID: Final = "assets"
+TITLE: Final = "Assets and V2G"
 
 KINDS = {"stationary_battery": "battery", "ev": "ev"}
 STATES = ("unplugged", "plugged_idle", "charging", "discharging", "driving")
@@ -18,6 +21,7 @@ SERIES = {"assets": "assets", "stored_kwh": "stored_kwh", "setpoint_kw": "setpoi
 def _kind_series(
     cells: pd.DataFrame, kind: str, start: pd.Timestamp, end: pd.Timestamp
 ) -> tuple[dict[str, Any], list[bool]]:
+
     rows = cells[cells["kind"] == kind] if not cells.empty else cells
     if rows.empty:
         return dense(pd.DataFrame(), start, end, "1h", SERIES), []
@@ -29,7 +33,8 @@ def _ev_states(hours: pd.DataFrame) -> list[dict[str, Any]]:
     evs = hours.loc[(hours["region"] == NEM) & (hours["ev_weight"] > 0)]
     if evs.empty:
         return []
-    cells = cell_rule(evs, ["hour_aest"], "ev_weight", suppress.REGION_RULE)
+    cells = suppress.publish(evs, ["hour_aest"], suppress.REGION_RULE, suppress.EV_INTERVALS, "ev_weight")
+    cells = cells.set_index("hour_aest")
     counts = evs.groupby("hour_aest")[[f"ev_{state}" for state in STATES]].sum()
     total = counts.sum(axis=1)
     rows = []
@@ -51,8 +56,9 @@ def _bidirectional(households: pd.DataFrame) -> dict[str, Any]:
         discharging=("ev_discharging", "sum"),
         intervals=("ev_intervals", "sum"),
     )
-    per_household = per_household[per_household["evs"] > 0]
-    if len(per_household) < suppress.REGION_RULE.min_households:
+    per_household = per_household[per_household["evs"] > 0].reset_index().assign(cell=0)
+    judged = suppress.publish(per_household, ["cell"], suppress.REGION_RULE, suppress.EVS, "evs")
+    if judged.empty or bool(judged["suppressed"].iloc[0]):
         return {"evs": None, "bidirectional_capable_share": None, "discharging_share": None, "suppressed": True}
     ev_count = int(per_household["evs"].sum())
     return {
@@ -94,10 +100,12 @@ def build(inputs: Inputs) -> dict[str, Any]:
         "bidirectional_capable_share": "share 0-1",
         "discharging_share": "share 0-1",
     }
+    rule = suppress.REGION_RULE
     notes = (
         "Last 28 days, NEM-wide. Hourly values are time averages of the cohort totals (stored kWh = capacity x "
-        "SOC). EV state shares are shares of EV-intervals per AEST hour. A point is suppressed when fewer than 5 "
-        "households own that kind of asset or one holds more than 50 % of it."
+        "SOC). EV state shares are shares of EV-intervals per AEST hour. Suppression, among the households owning "
+        f"that kind of asset: series {rule.describe(suppress.ASSET_ENERGY)}; EV states "
+        f"{rule.describe(suppress.EV_INTERVALS)}; bidirectional {rule.describe(suppress.EVS)}."
     )
-    head = meta(inputs, "assets", "Assets and V2G", days, households_in(inputs, days), units, notes, flags)
+    head = meta(inputs, ID, TITLE, days, households_in(inputs, days), units, notes, flags, basis=suppress.ASSET_ENERGY)
     return {"meta": head, "series": series, "ev_states": ev_states, "bidirectional": bidirectional}

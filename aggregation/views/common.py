@@ -125,6 +125,7 @@ def meta(
     units: dict[str, str],
     notes: str,
     flags: Iterable[bool],
+    basis: suppress.Basis = suppress.GROSS_ENERGY,
     rule: suppress.Rule = suppress.REGION_RULE,
 ) -> dict[str, Any]:
     flag_list = list(flags)
@@ -137,7 +138,7 @@ def meta(
         "households": households,
         "regions": list(REGIONS),
         "suppression": {
-            "rule": suppress.RULE_TEXT,
+            "rule": suppress.rule_text(basis),
             "cells": len(flag_list),
             "suppressed": int(sum(flag_list)),
             "min_households": rule.min_households,
@@ -171,15 +172,6 @@ def write_json(path: Path, data: dict[str, Any]) -> int:
     return jsonfile.write(path, data)
 
 
-def cell_rule(frame: pd.DataFrame, keys: list[str], energy: str, rule: suppress.Rule) -> pd.DataFrame:
-    """Households and the suppression flag of window cells grouped by ``keys`` (dominance on ``energy``)."""
-    per_household = frame.groupby([*keys, "household"], sort=True, observed=True)[energy].sum()
-    grouped = per_household.groupby(level=keys, sort=True, observed=True)
-    cells = pd.DataFrame({"households": grouped.size(), "_max_energy": grouped.max(), "_total_energy": grouped.sum()})
-    cells["suppressed"] = ~suppress.primary(cells, rule)
-    return cells
-
-
 def with_nem(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame twice: once as region ``NEM`` (all rows) and once per real region."""
     nem = frame.copy()
@@ -187,18 +179,13 @@ def with_nem(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([nem, frame], ignore_index=True)
 
 
-def hour_cells(hours: pd.DataFrame, energy: str = "gross_kw") -> pd.DataFrame:
-    """Region (and NEM) x AEST hour cells of ``Inputs.hours`` with households and suppression,
-    guarded against differencing (the regions of an hour add up to its NEM cell)."""
-    grouped = hours.groupby(["region", "hour_aest"], sort=True)[energy]
-    cells = pd.DataFrame({"households": grouped.size(), "_max_energy": grouped.max(), "_total_energy": grouped.sum()})
-    cells["suppressed"] = ~suppress.primary(cells, suppress.REGION_RULE)
-    cells = cells.reset_index()
-    regional = (cells["region"] != cohort.NEM).to_numpy()
-    cells.loc[regional, "suppressed"] = suppress.complementary(
-        cells[regional].reset_index(drop=True), ["hour_aest"], suppress.REGION_RULE
-    )
-    return cells
+def region_cells(
+    rows: pd.DataFrame, keys: list[str], basis: suppress.Basis, measure: str, rule: suppress.Rule = suppress.REGION_RULE
+) -> pd.DataFrame:
+    """Cells of ``keys`` (``region`` among them) from per-household rows holding NEM as a region, with
+    households and suppression from ``suppress.publish``: the regions of a cell's other keys add up
+    to its NEM cell."""
+    return suppress.publish(rows, keys, rule, basis, measure, child="region", parent=cohort.NEM)
 
 
 def hour_sums(hours: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

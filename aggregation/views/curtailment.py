@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
+from aggregation import suppress
 from aggregation.views.common import (
     Inputs,
     count,
-    hour_cells,
     hour_sums,
     households_in,
     meta,
     ordered_regions,
     ratio,
+    region_cells,
     sig4,
 )
+
+ID: Final = "curtailment"
+TITLE: Final = "Export curtailment and envelopes"
+
 
 SIDES = ("export", "import")
 
@@ -24,7 +29,7 @@ def build(inputs: Inputs) -> dict[str, Any]:
     hours = inputs.hours()
     rows: list[dict[str, Any]] = []
     if not hours.empty:
-        cells = hour_cells(hours)
+        cells = region_cells(hours, ["region", "hour_aest"], suppress.GROSS_ENERGY, "gross_kw")
         columns = ["export_kwh", *(f"{side}_{name}" for side in SIDES for name in ("at_cap", "binding", "dual_sum"))]
         sums = hour_sums(hours, columns)
         stats = sums[["region", "hour_aest", "intervals", "export_kwh"]].copy()
@@ -67,8 +72,8 @@ def build(inputs: Inputs) -> dict[str, Any]:
     flags = [row["suppressed"] for row in rows]
     head = meta(
         inputs,
-        "curtailment",
-        "Export curtailment and envelopes",
+        ID,
+        TITLE,
         days,
         households_in(inputs, days),
         units,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
 from aggregation.views.common import REGIONS, Inputs, dense, households_in, meta
+
+ID: Final = "flex"
+TITLE: Final = "Cohort flexibility"
 
 
 def build(inputs: Inputs) -> dict[str, Any]:
@@ -42,6 +45,6 @@ def build(inputs: Inputs) -> dict[str, Any]:
         "prices they saw. 5-minute intervals labelled by their start (UTC)."
     )
     return {
-        "meta": meta(inputs, "flex", "Cohort flexibility", days, households, units, notes, flags),
+        "meta": meta(inputs, ID, TITLE, days, households, units, notes, flags),
         "series": series,
     }

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
 from aggregation.views.common import HOURLY_LIMIT_DAYS, REGIONS, Inputs, dense, households_in, meta
 
+ID: Final = "ledger"
+TITLE: Final = "Counterfactual ledger"
+
+
+def span_days(days: list[str]) -> int:
+    """Calendar days from the first to the last day with data: the length of the published series."""
+    if not days:
+        return 0
+    return int((pd.Timestamp(days[-1]) - pd.Timestamp(days[0])).days) + 1
+
 
 def series_source(inputs: Inputs) -> tuple[pd.DataFrame, str]:
-    """Hourly cells, or daily ones when the data spans more than ``HOURLY_LIMIT_DAYS``."""
-    if len(inputs.days) > HOURLY_LIMIT_DAYS:
+    """Hourly cells, or daily ones when the period spans more than ``HOURLY_LIMIT_DAYS`` (by its span, not
+    by the days with data: a sparse history still makes a dense series as long as the span)."""
+    if span_days(inputs.days) > HOURLY_LIMIT_DAYS:
         return inputs.cells("1d"), "1d"
     return inputs.cells("1h"), "1h"
 
@@ -28,6 +39,7 @@ def build(inputs: Inputs) -> dict[str, Any]:
             rows = cells[cells["region"] == region].copy()
             flags += rows["suppressed"].tolist()
             rows["cumulative_saving_aud"] = rows["saving_aud"].fillna(0).cumsum().where(~rows["suppressed"])
+            rows["coverage"] = rows["intervals"] / rows["intervals_expected"]
             series[region] = dense(
                 rows,
                 start,
@@ -39,25 +51,27 @@ def build(inputs: Inputs) -> dict[str, Any]:
                     "cost_baseline_aud": "cost_baseline_aud",
                     "saving_aud": "saving_aud",
                     "cumulative_saving_aud": "cumulative_saving_aud",
+                    "coverage": "coverage",
                 },
             )
         present = inputs.partial("methods")
         if not present.empty:
             methods = sorted(present["method"].unique().tolist())
     units = dict.fromkeys(("cost_actual_aud", "cost_baseline_aud", "saving_aud", "cumulative_saving_aud"), "AUD")
+    units["coverage"] = "share 0-1"
     notes = (
         "Cost of an interval = import kW x buy price x 5/60 when importing, export kW x sell price x 5/60 "
         "(negative) when exporting; the baseline applies the same to naive_baseline_kw. Saving = baseline - actual. "
         "Intervals whose baseline is the house load (the prior system's meaning) are left out of the baseline "
         f"and the saving. Baseline methods present: {', '.join(methods) or 'none'}. The cumulative saving adds "
-        "only published "
-        "(unsuppressed) points."
+        "only published (unsuppressed) points. Costs and savings are sums over the intervals reported; "
+        "coverage = intervals reported / intervals expected (the point's households x its 5-minute intervals)."
     )
     return {
         "meta": meta(
             inputs,
-            "ledger",
-            "Counterfactual ledger",
+            ID,
+            TITLE,
             inputs.days,
             households_in(inputs, inputs.days),
             units,

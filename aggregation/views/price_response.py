@@ -13,7 +13,11 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
 from aggregation import partials, suppress
-from aggregation.views.common import REGIONS, Inputs, count, households_in, meta, sig4, with_nem
+from aggregation.views.common import REGIONS, Inputs, count, households_in, meta, region_cells, sig4, with_nem
+
+ID: Final = "price_response"
+TITLE: Final = "Price response"
+
 
 EDGES: Final = partials.PRICE_EDGES
 LABELS: Final = ("< 0", "0–5 c", "5–10 c", "10–30 c", "30 c–$1", "$1–5", "> $5")
@@ -57,6 +61,8 @@ def build(inputs: Inputs) -> dict[str, Any]:
     rng = np.random.default_rng(SEED)
     if not price.empty:
         data = with_nem(deltas(price))
+        judged = region_cells(data, ["region", "bin"], suppress.INTERVALS, "intervals").set_index(["region", "bin"])
+        hidden_cells = judged["suppressed"].to_dict()
         # Grouped once: per household of each region x bin cell, and each cell's distinct days.
         cells = data.groupby(["region", "bin", "household"], sort=True)[["delta_sum", "intervals"]].sum()
         by_cell = {key: group.droplevel(["region", "bin"]) for key, group in cells.groupby(level=["region", "bin"])}
@@ -68,11 +74,10 @@ def build(inputs: Inputs) -> dict[str, Any]:
                     columns={"delta_sum": "sum", "intervals": "count"}
                 )
                 households = len(per_household)
-                share = per_household["count"].max() / per_household["count"].sum() if households else 0.0
-                hidden = households < suppress.REGION_RULE.min_households or share > suppress.REGION_RULE.max_share
+                hidden = hidden_cells.get((region, index), False)
                 day_count = int(day_counts.get((region, index), 0))
                 row: dict[str, Any] = {"region": region, "bin": index}
-                if hidden:
+                if hidden or not households:  # a bin without households has no data, nothing to hide
                     row |= {"mean_delta_kw": None, "ci_low_kw": None, "ci_high_kw": None}
                     row |= {"households": None, "intervals": None, "days": None}
                 else:
@@ -97,8 +102,9 @@ def build(inputs: Inputs) -> dict[str, Any]:
         "Last 28 days. Baseline: each household's mean net import at the same AEST hour and day type "
         "(weekday/weekend) on the other days of the window. mean_delta_kw is the mean over household-intervals of "
         "net import minus baseline, binned by the buy price seen. 95 % interval: cluster bootstrap over households, "
-        f"B = {BOOTSTRAP}, seeded. Thin: fewer than {MIN_DAYS} days or 5 households. See docs/PRICE_RESPONSE.md."
+        f"B = {BOOTSTRAP}, seeded. Thin: fewer than {MIN_DAYS} days or {suppress.REGION_RULE.min_households} "
+        f"households. Suppression: {suppress.REGION_RULE.describe(suppress.INTERVALS)}. See docs/PRICE_RESPONSE.md."
     )
     flags = [row["suppressed"] for row in rows]
-    head = meta(inputs, "price_response", "Price response", days, households_in(inputs, days), units, notes, flags)
+    head = meta(inputs, ID, TITLE, days, households_in(inputs, days), units, notes, flags, basis=suppress.INTERVALS)
     return {"meta": head, "bins": bins, "rows": rows}

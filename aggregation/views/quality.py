@@ -5,11 +5,14 @@ carry household ids (the quarantine report, which describes the public raw files
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, Final
 
 from aggregation import quarantine
 from aggregation import reasons as vocabulary
 from aggregation.views.common import Inputs, households_in, meta
+
+ID: Final = "quality"
+TITLE: Final = "Data quality"
 
 
 def file_day(rel: str) -> str:
@@ -55,7 +58,7 @@ def build(inputs: Inputs) -> dict[str, Any]:
         "and baseline_is_house_load (a subtraction baseline equal to the house load: the prior system's "
         "meaning, left out of savings)."
     )
-    head = meta(inputs, "quality", "Data quality", inputs.days, households_in(inputs, inputs.days), units, notes, [])
+    head = meta(inputs, ID, TITLE, inputs.days, households_in(inputs, inputs.days), units, notes, [])
     households = sorted(
         quarantine.household_quality(inputs.state).values(),
         key=lambda row: (-(row["flag_rate"] or 0.0), -row["records"]),

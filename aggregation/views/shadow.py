@@ -8,8 +8,12 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
 from aggregation import partials, suppress
-from aggregation.views.common import REGIONS, Inputs, cell_rule, count, households_in, meta, sig4, with_nem
+from aggregation.views.common import REGIONS, Inputs, count, households_in, meta, region_cells, sig4, with_nem
 from custom_components.nem_flex_telemetry.record import BINDING_DUALS
+
+ID: Final = "shadow"
+TITLE: Final = "Shadow prices"
+
 
 DUALS: Final = tuple(partials.DUAL_COLUMNS)
 QUANTILES: Final = {"p10": 0.1, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p90": 0.9}
@@ -48,7 +52,8 @@ def _cells(hours: pd.DataFrame, hist: pd.DataFrame) -> list[dict[str, Any]]:
         present = hours.loc[hours[f"{dual}_n"] > 0, ["region", "hour_aest", "household", f"{dual}_n"]]
         if present.empty:
             continue
-        cells = cell_rule(present, ["region", "hour_aest"], f"{dual}_n", suppress.REGION_RULE)
+        keys = ["region", "hour_aest"]
+        cells = region_cells(present, keys, suppress.INTERVALS, f"{dual}_n").set_index(keys)
         sums = hours.groupby(["region", "hour_aest"], sort=True)[[f"{dual}_n", f"{dual}_sum", f"{dual}_binding"]].sum()
         cells["count"] = sums[f"{dual}_n"]
         cells["mean"] = sums[f"{dual}_sum"] / sums[f"{dual}_n"]
@@ -86,9 +91,8 @@ def build(inputs: Inputs) -> dict[str, Any]:
         f"inequality constraints ({', '.join(BINDING_DUALS)}); binding_share is null for the others (equality "
         "duals, which are prices; see SCHEMA.md). Quantiles come from a histogram "
         "with 100 logarithmic bins per decade (each bin stands for the mean of its values), so they are within "
-        "2.3 % of the exact ones. A cell is suppressed when fewer than "
-        "5 households contribute or one contributes more than half its intervals."
+        f"2.3 % of the exact ones. Suppression: {suppress.REGION_RULE.describe(suppress.INTERVALS)}."
     )
     flags = [row["suppressed"] for row in rows]
-    head = meta(inputs, "shadow", "Shadow prices", days, households_in(inputs, days), units, notes, flags)
+    head = meta(inputs, ID, TITLE, days, households_in(inputs, days), units, notes, flags, basis=suppress.INTERVALS)
     return {"meta": head, "duals": list(DUALS), "cells": rows}

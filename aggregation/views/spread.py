@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
+from aggregation import suppress
 from aggregation.views.common import (
     REGIONS,
     Inputs,
     dense,
-    hour_cells,
     hour_sums,
     households_in,
     meta,
     ordered_regions,
+    region_cells,
     sig4,
 )
 from aggregation.views.ledger import series_source
 
+ID: Final = "spread"
+TITLE: Final = "Buy/sell spread"
+
 
 def _by_hour(hours: pd.DataFrame) -> list[dict[str, Any]]:
-    cells = hour_cells(hours)
+    cells = region_cells(hours, ["region", "hour_aest"], suppress.GROSS_ENERGY, "gross_kw")
     sums = hour_sums(hours, ["price_buy_sum", "price_sell_sum", "negative_sell"])
     stats = sums[["region", "hour_aest"]].copy()
     stats["price_buy"] = sums["price_buy_sum"] / sums["intervals"]
@@ -85,7 +89,7 @@ def build(inputs: Inputs) -> dict[str, Any]:
     )
     flags = [row["suppressed"] for row in by_hour]
     return {
-        "meta": meta(inputs, "spread", "Buy/sell spread", days, households_in(inputs, days), units, notes, flags),
+        "meta": meta(inputs, ID, TITLE, days, households_in(inputs, days), units, notes, flags),
         "by_hour": by_hour,
         "series": series,
         "daily": daily,

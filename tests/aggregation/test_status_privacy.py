@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from aggregation.build import build
@@ -114,16 +115,17 @@ def test_a_difference_shrunk_by_households_counted_twice_hides_the_rest(tmp_path
 
 
 @pytest.mark.parametrize(
-    ("counts", "cohort_size", "expected"),
+    ("counts", "expected"),
     [
-        ({"NSW1": 7, "QLD1": 3}, 10, {"NSW1": None, "QLD1": None}),
-        ({"NSW1": 6, "QLD1": 3, "VIC1": 2}, 11, {"NSW1": 6, "QLD1": None, "VIC1": None}),
-        ({"NSW1": 20, "QLD1": 8, "VIC1": 3}, 31, {"NSW1": 20, "QLD1": None, "VIC1": None}),
-        ({"NSW1": 6, "QLD1": 0, "VIC1": 5}, 11, {"NSW1": 6, "QLD1": None, "VIC1": 5}),
-        ({"QLD1": 3}, 3, {"QLD1": None}),
-        ({"SA1": 0}, 0, {"SA1": None}),
-        ({}, 0, {}),
+        ({"NSW1": 7, "QLD1": 3}, {"NSW1": None, "QLD1": None}),
+        ({"NSW1": 6, "QLD1": 3, "VIC1": 2}, {"NSW1": 6, "QLD1": None, "VIC1": None}),
+        ({"NSW1": 20, "QLD1": 8, "VIC1": 3}, {"NSW1": 20, "QLD1": None, "VIC1": None}),
+        ({"NSW1": 6, "VIC1": 5}, {"NSW1": 6, "VIC1": 5}),
+        ({"QLD1": 3}, {"QLD1": None}),
+        ({}, {}),
     ],
 )
-def test_published_regions(counts: dict[str, int], cohort_size: int, expected: dict[str, int | None]) -> None:
-    assert published_regions(counts, cohort_size) == expected
+def test_published_regions(counts: dict[str, int], expected: dict[str, int | None]) -> None:
+    rows = [(f"h{region}{i}", region) for region, n in counts.items() for i in range(n)]
+    week = pd.DataFrame(rows, columns=["household", "region"])
+    assert published_regions(week) == expected

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from aggregation.build import build
+from aggregation.views.registry import REGISTRY
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 REGIONS = ["NEM", "NSW1", "QLD1", "VIC1", "SA1", "TAS1"]
@@ -56,13 +57,12 @@ def _check_dense(block: dict[str, Any], days: int = 2) -> None:
         assert all(value[index] is None for value in arrays.values())
 
 
-@pytest.mark.parametrize(
-    "name", ["status", "flex", "price_response", "curtailment", "ledger", "spread", "assets", "shadow", "quality"]
-)
+@pytest.mark.parametrize("name", [view.id for view in REGISTRY])
 def test_every_view_has_meta_and_stays_small(views: Path, name: str) -> None:
     data = _load(views, name)
     meta = data["meta"]
     assert meta["view"] == name
+    assert meta["title"] == next(view.title for view in REGISTRY if view.id == name)
     assert meta["regions"] == REGIONS
     assert meta["period"] == {"start": "2026-11-02T00:00:00Z", "end": "2026-11-04T00:00:00Z"}
     assert set(meta) >= {"title", "generated_at", "schema_version", "households", "suppression", "units", "notes"}
@@ -116,7 +116,7 @@ def test_table_rows_null_their_numbers_when_suppressed(views: Path) -> None:
         for row in rows:
             if row["suppressed"]:
                 assert not _numbers({k: v for k, v in row.items() if k not in {"hour_aest", "bin"}}), row
-            elif "households" in row:
+            elif row.get("households") is not None:  # null and not suppressed: no data
                 assert row["households"] >= 5
 
 
@@ -125,8 +125,11 @@ def test_price_response_bins_and_rows(views: Path) -> None:
     assert data["bins"][0]["label"] == "< 0"
     assert data["bins"][0]["low"] is None and data["bins"][-1]["high"] is None
     assert len(data["rows"]) == 6 * len(data["bins"])
-    published = [row for row in data["rows"] if not row["suppressed"]]
+    published = [row for row in data["rows"] if not row["suppressed"] and row["households"] is not None]
     assert published
+    for row in data["rows"]:
+        if not row["suppressed"] and row["households"] is None:  # a bin without households: no data
+            assert row["mean_delta_kw"] is None and row["intervals"] is None
     for row in published:
         assert row["ci_low_kw"] <= row["mean_delta_kw"] <= row["ci_high_kw"]
         assert row["thin"]  # two days of data are fewer than ten

@@ -1,0 +1,272 @@
+"""No published number, in any view the registry lists or any Parquet file, reveals a hidden cell.
+
+Cohorts are built to be awkward for small-cell suppression; the test knows every household's region
+per day, so it can tell the true households behind any cell or any union of cells. Cells are found
+generically: a list of rows with ``region`` and ``suppressed`` (siblings share the fields a hidden row
+keeps), a block per region of dense series (siblings share an index), and Parquet rows (siblings share
+a start; postcode prefixes share a region-day; finer cells sit inside coarser ones).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from aggregation import publish
+from aggregation.build import build
+from aggregation.suppress import POSTCODE_RULE, REGION_RULE
+from aggregation.views.registry import REGISTRY
+from tests.aggregation.helpers import NOW, day_lines, household_id, read_json, write_day
+
+DAY = NOW - timedelta(days=2)
+PREFIX = {"NSW1": "200", "QLD1": "400", "VIC1": "300", "SA1": "500", "TAS1": "700"}
+NEM = "NEM"
+INTERVALS = 12  # records per household-day: the first hour of the UTC day
+STEP = {"5m": timedelta(minutes=5), "1h": timedelta(hours=1), "1d": timedelta(days=1)}
+PARQUET_STEP = {"5min": STEP["5m"], "1h": STEP["1h"], "1d": STEP["1d"], "1d_postcode": STEP["1d"]}
+DOMINANT_LOAD = 100.0
+
+
+@dataclass(frozen=True)
+class Household:
+    number: int
+    regions: tuple[str, ...]  # region on DAY, DAY + 1, ...
+    dominant: bool = False
+
+    def gross(self) -> float:
+        """Gross energy per interval (|net import| + solar + load) of ``make_record``'s figures."""
+        load = DOMINANT_LOAD if self.dominant else 1.0
+        return abs(load + 1.5 - 3.0) + 3.0 + load
+
+
+def _households(spec: dict[str, int], days: int = 2) -> list[Household]:
+    out, n = [], 0
+    for region, count in spec.items():
+        for _ in range(count):
+            n += 1
+            out.append(Household(n, (region,) * days))
+    return out
+
+
+def _cohorts() -> dict[str, list[Household]]:
+    movers = _households({"NSW1": 8, "QLD1": 5, "VIC1": 4})
+    moved = movers[8]  # the first QLD1 household lives in VIC1 on the second day
+    movers[8] = Household(moved.number, ("QLD1", "VIC1"))
+    dominant = _households({"NSW1": 8, "QLD1": 6, "VIC1": 6})
+    dominant[0] = Household(dominant[0].number, dominant[0].regions, dominant=True)
+    return {
+        "26 households": _households({"NSW1": 12, "QLD1": 10, "VIC1": 4}),
+        "one region just under": _households({"NSW1": 10, "QLD1": 4, "VIC1": 4}),
+        "exactly one hidden sibling": _households({"NSW1": 9, "QLD1": 6, "TAS1": 3}),
+        "dominant household": dominant,
+        "households moving region": movers,
+    }
+
+
+def _write(raw: Path, households: list[Household]) -> None:
+    for household in households:
+        for offset, region in enumerate(household.regions):
+            day = DAY + timedelta(days=offset)
+            changes: dict[str, Any] = {"region": region, "postcode_prefix": PREFIX[region]}
+            if household.dominant:
+                changes |= {"house_load_kw": DOMINANT_LOAD, "net_import_kw": DOMINANT_LOAD - 1.5}
+            write_day(raw, household_id(household.number), day, day_lines(day, INTERVALS, **changes))
+
+
+@dataclass(frozen=True)
+class Truth:
+    households: list[Household]
+
+    def members(self, regions: set[str], start: datetime, end: datetime) -> list[Household]:
+        """Households with a record in one of ``regions`` within [start, end)."""
+        found = []
+        for household in self.households:
+            for offset, region in enumerate(household.regions):
+                first = DAY + timedelta(days=offset)
+                last = first + timedelta(minutes=5 * INTERVALS)
+                if (region in regions or NEM in regions) and first < end and last > start:
+                    found.append(household)
+                    break
+        return found
+
+    def passes(self, regions: set[str], start: datetime, end: datetime, gross: bool, rule: Any = REGION_RULE) -> bool:
+        members = self.members(regions, start, end)
+        if len(members) < rule.min_households:
+            return False
+        if gross:
+            energies = [h.gross() for h in members]
+            return max(energies) / sum(energies) <= rule.max_share
+        return True
+
+
+@dataclass
+class Group:
+    """A parent cell (``NEM``) and its region children, over one period."""
+
+    where: str
+    start: datetime
+    end: datetime
+    gross: bool
+    published: dict[str, int | None]  # region -> published household count (None when not given)
+    hidden: set[str]
+
+
+def _when(text: str | None) -> datetime:
+    assert text is not None
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+COUNTS = ("households", "count", "intervals", "evs")
+
+
+def _table_groups(
+    rows: list[dict[str, Any]], where: str, start: datetime, end: datetime, gross: bool, values: set[str]
+) -> list[Group]:
+    """Groups of sibling rows; a row publishes numbers when one of ``values`` (the fields ``meta.units``
+    names, and counts) is not null."""
+    hidden_rows = [row for row in rows if row["suppressed"]]
+    keys = sorted(
+        {k for row in hidden_rows for k, v in row.items() if v is not None and not isinstance(v, bool)} - {"region"}
+    )
+    groups: dict[tuple[Any, ...], Group] = {}
+    for row in rows:
+        key = tuple(row.get(k) for k in keys)
+        group = groups.setdefault(
+            key, Group(f"{where} {dict(zip(keys, key, strict=True))}", start, end, gross, {}, set())
+        )
+        if row["suppressed"]:
+            group.hidden.add(row["region"])
+        elif any(row.get(k) is not None for k in values):
+            group.published[row["region"]] = row.get("households")
+    return list(groups.values())
+
+
+def _series_groups(blocks: dict[str, Any], where: str, gross: bool) -> list[Group]:
+    groups: dict[int, Group] = {}
+    for region, block in blocks.items():
+        start, step = _when(block["start"]), STEP[block["interval"]]
+        arrays = [v for k, v in block.items() if isinstance(v, list) and k != "suppressed"]
+        for i in range(max((len(a) for a in arrays), default=0)):
+            group = groups.setdefault(
+                i, Group(f"{where}[{i}]", start + i * step, start + (i + 1) * step, gross, {}, set())
+            )
+            if i in block["suppressed"]:
+                group.hidden.add(region)
+            elif any(a[i] is not None for a in arrays):
+                counts = block.get("households")
+                group.published[region] = counts[i] if counts else None
+    return list(groups.values())
+
+
+def _view_groups(view: dict[str, Any]) -> Iterator[Group]:
+    meta = view["meta"]
+    gross = "gross energy" in meta["suppression"]["rule"].split(";")[0]  # the region cells' basis
+    period = meta["period"]
+    if period["start"] is None:
+        return
+    start, end = _when(period["start"]), _when(period["end"])
+    values = {*meta["units"], *COUNTS}
+
+    def walk(node: Any, where: str) -> Iterator[Group]:
+        if isinstance(node, list) and node and all(isinstance(r, dict) and "suppressed" in r for r in node):
+            if all("region" in r for r in node):
+                yield from _table_groups(node, where, start, end, gross, values)
+            return
+        if isinstance(node, dict):
+            blocks = {k: v for k, v in node.items() if isinstance(v, dict) and "suppressed" in v and "start" in v}
+            if blocks and set(blocks) <= {NEM, *PREFIX}:
+                yield from _series_groups(blocks, where, gross)
+                return
+            for key, value in node.items():
+                if key != "meta":
+                    yield from walk(value, f"{where}.{key}")
+
+    yield from walk(view, meta["view"])
+
+
+def _parquet_groups(cohort: Path) -> Iterator[Group]:
+    for resolution in ("5min", "1h", "1d"):
+        cells = publish.read_resolution(cohort, resolution)
+        for moment, rows in cells.groupby("start"):
+            start = moment.to_pydatetime()
+            group = Group(f"{resolution} {start}", start, start + PARQUET_STEP[resolution], True, {}, set())
+            for row in rows.to_dict("records"):
+                if row["suppressed"]:
+                    group.hidden.add(str(row["region"]))
+                else:
+                    group.published[str(row["region"])] = int(row["households"])
+            yield group
+
+
+def _check_group(group: Group, truth: Truth) -> None:
+    for region, households in group.published.items():
+        shown = truth.passes({region}, group.start, group.end, group.gross)
+        assert shown, f"{group.where}: {region} fails the rule"
+        if households is not None:
+            assert households >= REGION_RULE.min_households, f"{group.where}: {region} shows {households}"
+    children = {r for r in group.published if r != NEM} | group.hidden
+    if NEM not in group.published or not group.hidden or group.hidden == children:
+        return
+    # NEM minus the published regions is what a reader learns about the hidden ones together.
+    assert len(group.hidden) >= 2, f"{group.where}: NEM minus published regions reveals {group.hidden}"
+    together = truth.passes(group.hidden, group.start, group.end, group.gross)
+    assert together, f"{group.where}: {group.hidden} revealed"
+    counts = [group.published[r] for r in group.published]
+    if all(c is not None for c in counts):
+        published = {r: c for r, c in group.published.items() if c is not None}
+        revealed = published[NEM] - sum(c for r, c in published.items() if r != NEM)
+        assert revealed >= REGION_RULE.min_households, f"{group.where}: reveals a count of {revealed}"
+
+
+def _check_postcodes_and_cascade(cohort: Path, truth: Truth) -> None:
+    postcode = publish.read_resolution(cohort, "1d_postcode")
+    for row in postcode[~postcode["suppressed"]].to_dict("records") if not postcode.empty else []:
+        start = row["start"].to_pydatetime()
+        assert truth.passes({str(row["region"])}, start, start + STEP["1d"], True, POSTCODE_RULE)
+    # A published coarse cell minus its published finer cells would reveal a hidden finer one.
+    for fine, coarse, freq in (("5min", "1h", "h"), ("1h", "1d", "D")):
+        fine_cells = publish.read_resolution(cohort, fine)
+        coarse_cells = publish.read_resolution(cohort, coarse)
+        hidden = fine_cells[fine_cells["suppressed"]]
+        hidden_keys = set(zip(hidden["region"].astype(str), hidden["start"].dt.floor(freq), strict=True))
+        for row in coarse_cells[~coarse_cells["suppressed"]].to_dict("records"):
+            assert (str(row["region"]), row["start"]) not in hidden_keys, f"{coarse} {row} holds a hidden {fine} cell"
+
+
+@pytest.mark.parametrize("case", list(_cohorts()))
+def test_no_view_or_parquet_file_reveals_a_hidden_cell(tmp_path: Path, case: str) -> None:
+    households = _cohorts()[case]
+    truth = Truth(households)
+    _write(tmp_path / "raw", households)
+    build(tmp_path / "raw", tmp_path / "cohort", tmp_path / "views", now=NOW)
+    groups = 0
+    for view in REGISTRY:
+        for group in _view_groups(read_json(tmp_path / "views" / view.file)):
+            _check_group(group, truth)
+            groups += 1
+    for group in _parquet_groups(tmp_path / "cohort"):
+        _check_group(group, truth)
+        groups += 1
+    _check_postcodes_and_cascade(tmp_path / "cohort", truth)
+    assert groups > 0
+
+
+def test_the_26_household_case_hides_two_regions_everywhere(tmp_path: Path) -> None:
+    """The issue's case: VIC1 (4) is hidden, and so must QLD1 be wherever NEM and NSW1 are published."""
+    households = _cohorts()["26 households"]
+    _write(tmp_path / "raw", households)
+    build(tmp_path / "raw", tmp_path / "cohort", tmp_path / "views", now=NOW)
+    shadow = read_json(tmp_path / "views" / "shadow.json")
+    by_region = pd.DataFrame(shadow["cells"]).groupby("region")["suppressed"].all()
+    assert by_region["VIC1"] and by_region["QLD1"] and not by_region["NSW1"] and not by_region["NEM"]
+    rows = pd.DataFrame(read_json(tmp_path / "views" / "price_response.json")["rows"])
+    shown = rows[rows["region"] == NEM].dropna(subset=["mean_delta_kw"])
+    for bin_index in shown["bin"]:
+        regions = rows[rows["bin"] == bin_index].set_index("region")["suppressed"]
+        assert regions["VIC1"] and regions["QLD1"]
