@@ -20,6 +20,7 @@ from custom_components.nem_flex_telemetry.builder import (
 from custom_components.nem_flex_telemetry.record import canonical_record, validate
 
 from .conftest import Household
+from .test_reading import set_attributes
 
 IDENTITY = Identity("QLD1", "410")
 INTERVAL = datetime(2026, 11, 22, 3, 5, tzinfo=UTC)
@@ -73,6 +74,7 @@ async def test_battery_only_record_is_hand_computed(hass: HomeAssistant, battery
 
 
 async def test_ev_as_load(hass: HomeAssistant, battery_and_ev: Household) -> None:
+    set_attributes(hass, battery_and_ev.assets[1]["power_entity"], fixed=True)  # a load HAEO may not curtail
     record = build(hass, battery_and_ev)
     assert record["house_load_kw"] == 2.5  # the EV charger's 4 kW is not house load
     assert record["naive_baseline_kw"] == 3.5  # 5.5 - battery 2.0; EV charging kept

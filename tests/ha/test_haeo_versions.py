@@ -30,7 +30,7 @@ PRICE_FIELDS = {"v0.3.3": ("import_price", "export_price")} | dict.fromkeys(
 LIMIT_FIELDS = {"v0.3.3": ("import_limit", "export_limit")} | dict.fromkeys(
     ("v0.4.1", "main"), ("max_power_source_target", "max_power_target_source")
 )
-HOUSEHOLD = {"region": "QLD1", "postcode_prefix": "410", "repository": "purcell-lab/nem-flex-telemetry-data"}
+HOUSEHOLD = {"region": "qld1", "postcode_prefix": "410", "repository": "purcell-lab/nem-flex-telemetry-data"}
 
 
 def expected_mapping(version: str, hub: InstalledHub, house_loads: list[str]) -> dict[str, Any]:

@@ -85,6 +85,7 @@ async def test_departure_target_noise_is_clamped_and_nonsense_nulled(
 # EV availability needs evidence that the car is home -------------------------------------------
 async def test_ev_without_plug_sensor_adds_no_flexibility(hass: HomeAssistant, battery_and_ev: Household) -> None:
     """HAEO publishes the EV load's plan and dual whether or not the car is there."""
+    set_attributes(hass, battery_and_ev.assets[1]["power_entity"], fixed=True)  # its dual then has a meaning
     with_plug = build(hass, battery_and_ev)
     del battery_and_ev.assets[1]["plug_entity"]
     without = build(hass, battery_and_ev)
@@ -197,6 +198,7 @@ async def test_other_inputs_never_go_stale(
 # Asset duals in one sign convention -----------------------------------------------------------
 async def test_asset_duals_share_the_switchboards_sign(hass: HomeAssistant, battery_and_ev: Household) -> None:
     """HAEO main, scenario 1 at its first period: Switchboard 0.06, battery -0.058, a fixed load 0.06."""
+    set_attributes(hass, battery_and_ev.assets[1]["power_entity"], fixed=True)
     record = build(hass, battery_and_ev)
     battery, ev = record["assets"]
     assert record["shadow_energy_price"] == 0.06
