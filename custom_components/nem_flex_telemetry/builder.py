@@ -196,11 +196,7 @@ class Reader:
         if isinstance(result, str):
             raise SkipInterval(result)
         value, state = result
-        unit = str(state.attributes.get("unit_of_measurement") or "")
-        for suffix, scale in _PRICE_SCALE.items():
-            if unit.endswith(suffix):
-                return value * scale
-        return value
+        return price_per_kwh(value, state.attributes.get("unit_of_measurement"))
 
     def dual(self, entity_id: str | None) -> float | None:
         """A dual in $/kWh with HAEO's sign, or None (missing, unavailable, stale, unconvertible)."""
@@ -239,6 +235,15 @@ class Reader:
         if parsed is None or parsed.tzinfo is None:
             return None
         return format_utc(parsed)
+
+
+def price_per_kwh(value: float, unit: object) -> float:
+    """A price in $/kWh from a value in ``unit`` (c/kWh and $/MWh converted; no unit is $/kWh)."""
+    text = str(unit or "")
+    for suffix, scale in _PRICE_SCALE.items():
+        if text.endswith(suffix):
+            return value * scale
+    return value
 
 
 def period_hours(forecast: object) -> float | None:

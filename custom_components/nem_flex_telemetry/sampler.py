@@ -23,7 +23,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.util import dt as dt_util
 
-from .builder import EvMemory, Identity, SkipInterval, build_record
+from .builder import EvMemory, Identity, SkipInterval, build_record, price_per_kwh
 from .const import (
     ASSET_CHARGING,
     ASSET_DEPARTURE_TARGET,
@@ -44,6 +44,7 @@ from .const import (
     ISSUE_HAEO_NOT_FOUND,
     LOGGER,
     MAP_ENTITY_KEYS,
+    MAP_IMPORT_PRICE,
     MAP_LIST_KEYS,
     MAP_OPTIMIZER_STATUS,
     PUBLISHING_ACTIVE,
@@ -51,8 +52,9 @@ from .const import (
     PUBLISHING_PAUSED,
 )
 from .discovery import discover
+from .household import HouseholdLedger, forecast_at
 from .outbox import DuplicateIntervalError, Outbox
-from .record import RecordInvalidError, canonical_json, interval_start
+from .record import INTERVAL, RecordInvalidError, canonical_json, interval_start
 
 ASSET_ENTITY_KEYS = (
     ASSET_POWER,
@@ -86,6 +88,8 @@ class Status:
     upload_needs_attention: bool = False
     paused: bool = False
     issues: set[str] = field(default_factory=set)
+    interval: datetime | None = None  # the interval of the newest sampling attempt
+    household: HouseholdLedger = field(default_factory=HouseholdLedger)
 
     @property
     def publishing_state(self) -> str:
@@ -204,6 +208,8 @@ class Sampler:
         today = interval.date()
         if self.status.day != today:
             self.status.day, self.status.sampled_today, self.status.skipped_today = today, 0, 0
+        self.status.interval = interval
+        self.status.household.roll(dt_util.as_local(interval))
         self._check_sources(now)
         async with self._lock:  # one sample at a time, so records reach the outbox in order
             kept = await self._async_keep(interval, now)
@@ -223,17 +229,30 @@ class Sampler:
         except RecordInvalidError as err:
             self._skip(f"invalid record: {err}", invalid=True)
             return False
+        published = json.loads(line)  # the canonical values, as the aggregation will read them
         try:
-            await self.hass.async_add_executor_job(self.outbox.append, json.loads(line)["interval_start_utc"], line)
+            await self.hass.async_add_executor_job(self.outbox.append, published["interval_start_utc"], line)
         except DuplicateIntervalError as err:
             self._skip(f"duplicate interval: {err}", invalid=False)
             return False
+        self.status.household.add(published, dt_util.get_default_time_zone())
+        self.status.household.next_price = self._next_price(interval + INTERVAL)
         if self._unavailable_logged:
             LOGGER.info("HAEO inputs are usable again; sampling resumed")
             self._unavailable_logged = False
         self.status.last_sample = interval
         self.status.sampled_today += 1
         return True
+
+    def _next_price(self, moment: datetime) -> float | None:
+        """The buy price ($/kWh) the mapped price input forecasts for ``moment``, if it carries a forecast."""
+        state = self.hass.states.get(self.mapping.get(MAP_IMPORT_PRICE) or "")
+        value = None if state is None else forecast_at(state.attributes.get("forecast"), moment)
+        return (
+            None
+            if value is None or state is None
+            else price_per_kwh(value, state.attributes.get("unit_of_measurement"))
+        )
 
     def _skip(self, reason: str, *, invalid: bool) -> None:
         self.status.skipped_today += 1
