@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+import yaml
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
@@ -27,6 +29,7 @@ from .test_sampling import outbox_records
 BRISBANE = "Australia/Brisbane"  # UTC+10 all year: local midnight is 14:00 UTC
 STEP = timedelta(minutes=5)
 PREFIX = "sensor.nem_flex_telemetry_"
+LOVELACE_VIEW = Path(__file__).parents[2] / "docs" / "lovelace" / "household.yaml"
 
 
 def price_at(moment: datetime) -> float:
@@ -248,3 +251,31 @@ async def test_unavailable_price_makes_now_sensors_unavailable_not_zero(
 
     await sample(hass, freezer, battery_only, when + 2 * STEP, price=0.30)
     assert value(hass, "cost_per_hour_now") == "0.45"
+
+
+CORE_CARDS = {"tile", "glance", "entities", "history-graph", "gauge", "statistics-graph"}
+
+
+def view_entities(node: object) -> list[str]:
+    """Every entity id a Lovelace card tree names."""
+    if isinstance(node, dict):
+        found = [node["entity"]] if isinstance(node.get("entity"), str) else []
+        return found + [entity for value in node.values() for entity in view_entities(value)]
+    if isinstance(node, list):
+        return [entity for item in node for entity in view_entities(item)]
+    return []
+
+
+async def test_the_documented_dashboard_view_names_only_real_entities_and_core_cards(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, battery_only: Household, setup_entry: Callable[..., Any]
+) -> None:
+    view = yaml.safe_load(LOVELACE_VIEW.read_text())
+    when = datetime(2026, 11, 22, 6, tzinfo=UTC)
+    freezer.move_to(when - timedelta(minutes=3))
+    await setup_entry(battery_only)
+    await sample(hass, freezer, battery_only, when, price=0.30)
+    named = view_entities(view["cards"])
+    assert len(named) >= 10
+    assert [entity for entity in named if hass.states.get(entity) is None] == []
+    assert {card["type"] for card in view["cards"]} <= CORE_CARDS
+    assert LOVELACE_VIEW.name in (Path(__file__).parents[2] / "docs" / "INSTALL.md").read_text()
