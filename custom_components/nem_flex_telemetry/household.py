@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Final, Literal
 
-from . import money
+from . import money, standing
 from .record import INTERVAL, parse_utc
 
 Period = Literal["hour", "day", "month"]
@@ -84,6 +84,7 @@ class HouseholdLedger:
 
     totals: dict[str, Totals] = field(default_factory=dict)
     prices: dict[str, list[float]] = field(default_factory=dict)  # local day (ISO date) -> buy prices
+    days: dict[str, dict[str, float]] = field(default_factory=dict)  # local day -> standing.PARTS sums
     seen: deque[str] = field(default_factory=lambda: deque(maxlen=SEEN_LIMIT))
     latest: Latest | None = None
     next_price: float | None = None  # $/kWh, from the price input's forecast; not stored
@@ -119,6 +120,7 @@ class HouseholdLedger:
             totals.saving_aud += money.saving_aud(net, baseline, buy, sell)
             totals.intervals += 1
         self._add_price(local, buy)
+        self._add_parts(local, record)
         if self.latest is None or start >= self.latest.interval_start:
             self.latest = Latest(start, net, buy, sell, str(record["naive_baseline_method"]))
         return True
@@ -130,7 +132,21 @@ class HouseholdLedger:
         for stale in [key for key in self.prices if key < oldest]:
             del self.prices[stale]
 
+    def _add_parts(self, local: datetime, record: Mapping[str, Any]) -> None:
+        day = local.date()
+        sums = self.days.setdefault(day.isoformat(), dict.fromkeys(standing.PARTS, 0.0))
+        for name, amount in standing.record_parts(record).items():
+            sums[name] += float(amount)
+        oldest = (day - timedelta(days=standing.WINDOW_DAYS - 1)).isoformat()
+        for stale in [key for key in self.days if key < oldest]:
+            del self.days[stale]
+
     # -- reading --------------------------------------------------------------
+    def own_measures(self) -> dict[str, float | None]:
+        """This household's standing measures over the days kept (the last ``standing.WINDOW_DAYS``)."""
+        sums = {name: sum(day[name] for day in self.days.values()) for name in standing.PARTS}
+        return standing.measures(sums, len(self.days))
+
     def current(self, interval_start: datetime) -> Latest | None:
         """The newest record if it is for the interval that started at ``interval_start``, else None."""
         if self.latest is None or self.latest.interval_start != interval_start:
@@ -171,6 +187,7 @@ class HouseholdLedger:
         return {
             "totals": {period: asdict(totals) for period, totals in self.totals.items()},
             "prices": self.prices,
+            "days": self.days,
             "seen": list(self.seen),
             "latest": None
             if self.latest is None
@@ -187,6 +204,10 @@ class HouseholdLedger:
             ledger.totals = {period: Totals(**data["totals"][period]) for period in PERIODS if period in data["totals"]}
             ledger.prices = {str(day): [float(p) for p in values] for day, values in data["prices"].items()}
             ledger.seen.extend(str(key) for key in data["seen"])
+            ledger.days = {
+                str(day): {name: float(sums[name]) for name in standing.PARTS}
+                for day, sums in data.get("days", {}).items()
+            }
             latest = data.get("latest")
             if latest:
                 ledger.latest = Latest(**{**latest, "interval_start": datetime.fromisoformat(latest["interval_start"])})

@@ -55,6 +55,7 @@ from .discovery import discover
 from .household import HouseholdLedger, forecast_at
 from .outbox import DuplicateIntervalError, Outbox
 from .record import INTERVAL, RecordInvalidError, canonical_json, interval_start
+from .standing import RegionStanding
 
 ASSET_ENTITY_KEYS = (
     ASSET_POWER,
@@ -90,6 +91,7 @@ class Status:
     issues: set[str] = field(default_factory=set)
     interval: datetime | None = None  # the interval of the newest sampling attempt
     household: HouseholdLedger = field(default_factory=HouseholdLedger)
+    standing: RegionStanding | None = None  # the region's published quantiles, from the cohort feed
 
     @property
     def publishing_state(self) -> str:

@@ -19,6 +19,7 @@ from .entity import NemFlexEntity
 from .household import PRICE_LEVELS, PRICE_MIN_SAMPLES, PRICE_QUANTILES, PRICE_WINDOW, Latest, Period
 from .runtime import NemFlexConfigEntry
 from .sampler import Status
+from .standing import MEASURES, QUANTILES, WINDOW_DAYS, Measure, Placement, place
 
 PARALLEL_UPDATES = 0
 
@@ -232,11 +233,64 @@ SENSORS: tuple[NemFlexSensorEntityDescription, ...] = (
 )
 
 
+def _placement(status: Status, measure: Measure) -> tuple[float | None, Placement | None]:
+    """This household's value of ``measure`` and where it falls among its region's published quantiles."""
+    own = status.household.own_measures()[measure.key]
+    standing = status.standing
+    if own is None or standing is None:
+        return own, None
+    return own, place(own, standing.quantiles[measure.key])
+
+
+def _standing_attributes(measure: Measure) -> Callable[[Status], Mapping[str, Any]]:
+    def attributes(status: Status) -> Mapping[str, Any]:
+        own, placement = _placement(status, measure)
+        standing = status.standing
+        points = None if standing is None else standing.quantiles[measure.key]
+        return {
+            "measure": measure.title,
+            "own_value": None if own is None else round(own, 4),
+            "unit": measure.unit,
+            "region": None if standing is None else standing.region,
+            "region_households": None if standing is None else standing.households,
+            "region_median": None if points is None else points[QUANTILES.index(0.5)],
+            "region_quantiles": None
+            if points is None
+            else dict(zip((f"p{round(q * 100)}" for q in QUANTILES), points, strict=True)),
+            "region_period": None if standing is None else standing.period,
+            "beyond_published_quantiles": None if placement is None else placement.beyond,
+            "own_window_days": WINDOW_DAYS,
+        }
+
+    return attributes
+
+
+def _standing(measure: Measure) -> NemFlexSensorEntityDescription:
+    """This household's percentile in its region for one measure; unavailable where the region is suppressed."""
+    return NemFlexSensorEntityDescription(
+        key=f"standing_{measure.key}",
+        translation_key=f"standing_{measure.key}",
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement="%",
+        suggested_display_precision=0,
+        value_fn=lambda status: (
+            None if (found := _placement(status, measure)[1]) is None else round(found.percentile, 1)
+        ),
+        available_fn=lambda status: _placement(status, measure)[1] is not None,
+        attributes_fn=_standing_attributes(measure),
+    )
+
+
+STANDING_SENSORS: tuple[NemFlexSensorEntityDescription, ...] = tuple(_standing(measure) for measure in MEASURES)
+
+
 async def async_setup_entry(
     hass: HomeAssistant, entry: NemFlexConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
     """Add the household's sensors."""
-    async_add_entities(NemFlexSensor(entry, description) for description in (*SENSORS, *MONEY_SENSORS))
+    async_add_entities(
+        NemFlexSensor(entry, description) for description in (*SENSORS, *MONEY_SENSORS, *STANDING_SENSORS)
+    )
 
 
 class NemFlexSensor(NemFlexEntity, SensorEntity):
