@@ -1,7 +1,7 @@
 # Every target runs inside the project's Python >= 3.14.2 environment (scripts/run).
 RUN := scripts/run
-PYTEST_CORE := $(RUN) python -m pytest -p no:homeassistant -p no:cacheprovider --ignore=tests/ha
-PYTEST_HA := $(RUN) python -m pytest -p no:cacheprovider tests/ha
+PYTEST_CORE := $(RUN) python -m pytest -p no:homeassistant -p no:cacheprovider --ignore=tests/ha --ignore=tests/faults/ha
+PYTEST_HA := $(RUN) python -m pytest -p no:cacheprovider tests/ha tests/faults/ha
 
 .PHONY: setup test lint types test-core test-ha simulate site serve demo demo-sample github-server
 

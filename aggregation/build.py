@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aggregation import datapackage, layout, publish, quarantine, state, store
+from aggregation import datapackage, jsonfile, layout, publish, quarantine, state, store
 from aggregation.day import DayJob, DayResult, rebuild_day
 from aggregation.state import FileEntry
 from aggregation.views import (
@@ -67,6 +67,7 @@ class Summary:
     households: int = 0
     rejected: int = 0
     days: int = 0
+    failed_days: int = 0  # days whose rebuild raised (kept as before, retried next run)
     seconds: float = 0.0
 
     def line(self) -> str:
@@ -75,6 +76,7 @@ class Summary:
             f"build: {self.files:,} files read ({self.bytes / 1e6:,.1f} MB, {rate:,.0f} MB/s), "
             f"{self.records:,} records, {self.households:,} households, {self.rejected:,} rejected, "
             f"{self.days} days rebuilt in {self.seconds:.1f} s"
+            + (f", {self.failed_days} failed" if self.failed_days else "")
         )
 
 
@@ -149,16 +151,36 @@ def _jobs(
     return jobs
 
 
-def _rebuild_days(jobs: list[DayJob], workers: int) -> Iterator[DayResult]:
-    """Days in order; in ``workers`` processes when there is more than one day (each day is independent)."""
+def _rebuild_here(job: DayJob) -> DayResult | None:
+    """A day in this process; None (and a line on stderr) if it raises. Files are isolated inside the day, so
+    this is the last guard: the day keeps its previous caches and its changed files stay unrecorded in the
+    state, to be read again by the next run."""
+    try:
+        return rebuild_day(job)
+    except Exception as error:  # one day never stops the run
+        print(f"build: day {job.day} failed ({type(error).__name__}); it will be retried", file=sys.stderr)
+        return None
+
+
+def _rebuild_days(jobs: list[DayJob], workers: int) -> Iterator[tuple[DayJob, DayResult | None]]:
+    """Days in order; in ``workers`` processes when there is more than one day (each day is independent).
+    A day whose worker fails (an exception, a worker killed) is rebuilt again in this process."""
     if workers <= 1 or len(jobs) <= 1:
-        yield from map(rebuild_day, jobs)
+        for job in jobs:
+            yield job, _rebuild_here(job)
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["aggregation.day"])  # workers start with pandas and pyarrow imported
     pool_size = min(workers, len(jobs))
     with ProcessPoolExecutor(pool_size, mp_context=context) as pool:
-        yield from pool.map(rebuild_day, jobs)
+        futures = [pool.submit(rebuild_day, job) for job in jobs]
+        for job, future in zip(jobs, futures, strict=True):
+            try:
+                result = future.result()
+            except Exception:  # includes BrokenProcessPool
+                yield job, _rebuild_here(job)
+            else:
+                yield job, result
 
 
 def _write_outputs(out: Path, views: Path, known: state.State, days: set[str], stamp: str, demo: bool) -> None:
@@ -210,7 +232,13 @@ def build(
     all_days = set(known.days)
     households: set[str] = set()
     jobs = _jobs(raw, out, sorted(days), by_day, changed_rels, known, now, workers)
-    for result in _rebuild_days(jobs, workers):
+    for job, outcome in _rebuild_days(jobs, workers):
+        if outcome is None:
+            summary.failed_days += 1
+            for rel in job.changed:
+                known.files.pop(rel, None)
+            continue
+        result = outcome
         day_files = by_day.get(result.day, [])
         progress.advance(len(result.summaries))
         summary.files += len(result.summaries)
@@ -234,8 +262,7 @@ def build(
     summary.days = len(days)
     summary.households = len(households)
     _write_outputs(out, views, known, days, generated_at or common.utc(now), demo)
-    state_path.parent.mkdir(parents=True, exist_ok=True)
-    state_path.write_text(known.to_json(), encoding="utf-8")
+    jsonfile.write(state_path, known.to_data(), indent=1, sort_keys=True)
     summary.seconds = time.perf_counter() - began
     return summary
 

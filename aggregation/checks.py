@@ -17,15 +17,24 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from aggregation import reasons as vocabulary
 from custom_components.nem_flex_telemetry import record as rec
 
 Reasons = NDArray[np.object_]
 
 
 def reason_for_path(path: str) -> str:
-    """A quarantine reason from a record error path: ``assets[1].soc_pct`` -> ``invalid assets.soc_pct``."""
-    field = re.sub(r"\[\d+\]", "", path) or "record"
-    return "wrong schema_version" if field == "schema_version" else f"invalid {field}"
+    """A quarantine reason from a record error path: ``assets[1].soc_pct`` -> ``invalid assets.soc_pct``.
+
+    Only the vocabulary's reasons come out: a path naming a key the schema does not know (the writer's
+    text) becomes ``unknown key``."""
+    field = re.sub(r"\[\d+\]", "", path)
+    if not field:
+        return vocabulary.INVALID_RECORD
+    if field == "schema_version":
+        return vocabulary.WRONG_VERSION
+    reason = f"invalid {field}"
+    return reason if reason in vocabulary.FIELD_REASONS else vocabulary.UNKNOWN_KEY
 
 
 def _np(mask: Any) -> NDArray[np.bool_]:

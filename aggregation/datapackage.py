@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Final
 
-from aggregation import cohort
+from aggregation import cohort, jsonfile
 
 FIELD_DOCS: Final[dict[str, tuple[str, str]]] = {
     "start": ("datetime", "interval start, UTC (the cell covers [start, start + resolution))"),
@@ -85,4 +84,4 @@ def package(cohort_dir: Path) -> dict[str, Any]:
 
 def write(cohort_dir: Path) -> None:
     path = cohort_dir / "datapackage.json"
-    path.write_text(json.dumps(package(cohort_dir), indent=1) + "\n", encoding="utf-8")
+    jsonfile.write(path, package(cohort_dir), indent=1)

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
 from aggregation import clean, cohort, layout, partials, read, store
+from aggregation import reasons as vocabulary
+from custom_components.nem_flex_telemetry import record as rec
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,15 +52,18 @@ def _merge(before: clean.FileSummary, tail: clean.FileSummary) -> clean.FileSumm
         rejected=before.rejected + tail.rejected,
         duplicates=before.duplicates + tail.duplicates,
         flagged=before.flagged + tail.flagged,
+        flags=before.flags + tail.flags,
+        dropped=vocabulary.first_examples([*before.dropped, *tail.dropped]),
     )
 
 
 def _drop_repeats(fresh: pd.DataFrame, cached: pd.DataFrame, households: set[str]) -> tuple[pd.DataFrame, Any]:
-    """New tail rows whose interval the household already has (the old row is kept, as a full read would)."""
-    earlier = cached.loc[cached["household"].isin(households), ["household", "interval_start"]]
-    keys = pd.MultiIndex.from_frame(fresh[["household", "interval_start"]])
-    repeated = keys.isin(pd.MultiIndex.from_frame(earlier))
-    return fresh[~repeated], fresh.loc[repeated, "household"].value_counts()
+    """Cached rows of appended households that a new tail row repeats: the later copy is kept, as a full
+    read would keep it. Returns the cached rows left and the repeated rows (household, interval start)."""
+    mine = cached["household"].isin(households)
+    keys = pd.MultiIndex.from_frame(cached[["household", "interval_start"]])
+    repeated = mine.to_numpy() & keys.isin(pd.MultiIndex.from_frame(fresh[["household", "interval_start"]]))
+    return cached[~repeated], cached.loc[repeated, ["household", "interval_start"]]
 
 
 def _day_frame(job: DayJob) -> tuple[pd.DataFrame, dict[str, tuple[clean.FileSummary, str]], int]:
@@ -78,11 +83,14 @@ def _day_frame(job: DayJob) -> tuple[pd.DataFrame, dict[str, tuple[clean.FileSum
         # Parquet keeps milliseconds; the fresh rows are in seconds, and a mix would concatenate as objects.
         cached = cached.assign(interval_start=cached["interval_start"].dt.as_unit("s"))
     fresh, file_summaries = clean.clean_many(parsed, job.now)
-    if appended and not fresh.empty:
-        fresh, repeats = _drop_repeats(fresh, cached, set(appended))
+    if appended and not fresh.empty and not cached.empty:
+        cached, repeats = _drop_repeats(fresh, cached, set(appended))
         position = {item.file.household: index for index, item in enumerate(parsed)}
-        for household, count in repeats.items():
-            file_summaries[position[household]].duplicates += int(count)
+        for household, group in repeats.groupby("household", sort=False):
+            summary = file_summaries[position[household]]
+            summary.duplicates += len(group)
+            stamps = [rec.format_utc(moment.to_pydatetime()) for moment in group["interval_start"]]
+            summary.dropped = vocabulary.first_examples([*summary.dropped, *stamps])
     summaries: dict[str, tuple[clean.FileSummary, str]] = {}
     for item, summary in zip(parsed, file_summaries, strict=True):
         whole = _merge(job.previous[item.file.rel][2], summary) if item.skipped else summary

@@ -7,6 +7,12 @@ batch fails to parse, when it is not plain ASCII, has blank lines or lines pyarr
 differently, or when a line's count of keys shows a key missing (pyarrow reads a missing key
 as null). Keys are counted per line: per file, a key missing in one line and an extra one in
 another cancelled out. The exact path parses line by line with ``json`` and ``record.validate``.
+
+Hostile files never stop the build: a file over ``MAX_FILE_BYTES`` is quarantined unread, one over
+``MAX_LINES`` lines unparsed; a line
+nested deeper than a record can be (or holding more brackets than one can) is rejected before the
+standard-library parser (which recurses) sees it; and any exception while reading or parsing one
+file quarantines that file alone ("read failed") while the others go on.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +38,16 @@ from aggregation.schema import ASSET_KEYS, EV_EXTRA_KEYS, RAW_SCHEMA, TOP_LEVEL_
 from custom_components.nem_flex_telemetry import record as rec
 
 MAX_LINE_BYTES: Final = 1 << 20  # also pyarrow's block size: a longer line cannot be one record
+# The largest legitimate day file is 288 records of 16 EVs with the longest values: 2.0 MB (a usual one,
+# with a battery, about 0.25-1.2 MB). Twice that bounds what one file can cost to parse (the exact
+# path runs at a few MB/s on hostile input) while leaving room for any record the schema allows.
+MAX_FILE_BYTES: Final = 4 << 20
+# A day holds 288 intervals, one line each; four copies of every one is more than any real file repeats.
+# Bounds the per-line work of the exact path (about 0.1 ms a line: 500,000 short lines took a minute).
+MAX_LINES: Final = 4 * 288
+# A record nests three deep (record -> assets -> asset) and opens at most 3 + MAX_ASSETS brackets.
+MAX_DEPTH: Final = 3
+MAX_BRACKETS: Final = 3 + rec.MAX_ASSETS
 BATCH_BYTES: Final = 64 << 20
 _PARSE: Final = pj.ParseOptions(explicit_schema=RAW_SCHEMA, unexpected_field_behavior="error")
 _READ: Final = pj.ReadOptions(use_threads=True, block_size=MAX_LINE_BYTES)
@@ -61,10 +78,27 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def too_deep(line: bytes) -> bool:
+    """Whether a line nests deeper than a record can, counting brackets anywhere (no valid string holds one).
+
+    Counting first bounds the walk: a line that passes holds at most ``MAX_BRACKETS`` of each kind."""
+    opening = line.count(b"[") + line.count(b"{")
+    if opening > MAX_BRACKETS or line.count(b"]") + line.count(b"}") > MAX_BRACKETS:
+        return True
+    depth = 0
+    for char in re.findall(rb"[\[\]{}]", line):
+        depth += 1 if char in (b"[", b"{") else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
 def line_reason(line: bytes) -> tuple[str | None, dict[str, Any] | None]:
     """The exact check of one line: (None, record) when valid, else (reason, None)."""
     if len(line) > MAX_LINE_BYTES:
         return "line too long", None
+    if too_deep(line):
+        return "nesting too deep", None
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError:
@@ -154,8 +188,19 @@ def _split(batch: list[tuple[RawFile, bytes]], table: pa.Table, lines: list[int]
     return results
 
 
+def _failed(file: RawFile) -> Parsed:
+    return Parsed(file, RAW_SCHEMA.empty_table(), file_reason="read failed")
+
+
 def parse_file(file: RawFile, data: bytes) -> Parsed:
-    """One file: the fast path if it parses, else the exact path."""
+    """One file: the fast path if it parses, else the exact path; any exception quarantines the file."""
+    try:
+        return _parse_file(file, data)
+    except Exception:  # RecursionError, MemoryError...: this file only, the build goes on
+        return _failed(file)
+
+
+def _parse_file(file: RawFile, data: bytes) -> Parsed:
     if _fast_eligible(data):
         table = _parse_fast(data)
         lines = data.count(b"\n")
@@ -164,16 +209,26 @@ def parse_file(file: RawFile, data: bytes) -> Parsed:
     return parse_exact(file, data)
 
 
+def _isolated_exact(file: RawFile, data: bytes) -> Parsed:
+    try:
+        return parse_exact(file, data)
+    except Exception:  # see parse_file
+        return _failed(file)
+
+
 def parse_batch(batch: list[tuple[RawFile, bytes]]) -> list[Parsed]:
-    """Many files in one pyarrow parse; on failure, file by file."""
+    """Many files in one pyarrow parse; on failure (or any exception), file by file."""
     eligible = [_fast_eligible(data) for _, data in batch]
     fast = [item for item, ok in zip(batch, eligible, strict=True) if ok]
-    parsed = {file.rel: parse_exact(file, data) for (file, data), ok in zip(batch, eligible, strict=True) if not ok}
+    parsed = {file.rel: _isolated_exact(file, data) for (file, data), ok in zip(batch, eligible, strict=True) if not ok}
     if fast:
-        buffer = b"".join(data for _, data in fast)
-        table = _parse_fast(buffer)
-        lines = [data.count(b"\n") for _, data in fast]
-        results = _split(fast, table, lines) if table is not None else [parse_file(f, d) for f, d in fast]
+        try:
+            buffer = b"".join(data for _, data in fast)
+            table = _parse_fast(buffer)
+            lines = [data.count(b"\n") for _, data in fast]
+            results = _split(fast, table, lines) if table is not None else [parse_file(f, d) for f, d in fast]
+        except Exception:  # one file broke the batch: each file alone, isolated
+            results = [parse_file(f, d) for f, d in fast]
         parsed.update((result.file.rel, result) for result in results)
     return [parsed[file.rel] for file, _ in batch]
 
@@ -210,10 +265,23 @@ def read_files(root: Path, files: list[RawFile], previous: Mapping[str, tuple[in
     digests: dict[str, tuple[str, int, int]] = {}
     size = 0
     for file in files:
+        if file.size > MAX_FILE_BYTES:
+            results.append(Parsed(file, RAW_SCHEMA.empty_table(), file_reason="too large"))
+            continue
         try:
             data = (root / file.rel).read_bytes()
         except OSError:
             results.append(Parsed(file, RAW_SCHEMA.empty_table(), file_reason="unreadable"))
+            continue
+        except Exception:  # e.g. MemoryError: this file only
+            results.append(_failed(file))
+            continue
+        if len(data) > MAX_FILE_BYTES:  # grew since the scan
+            results.append(Parsed(file, RAW_SCHEMA.empty_table(), file_reason="too large"))
+            continue
+        if data.count(b"\n") + (not data.endswith(b"\n")) > MAX_LINES:
+            digests[file.rel] = (content_digest(data), 0, len(data))
+            results.append(Parsed(file, RAW_SCHEMA.empty_table(), file_reason="too many lines"))
             continue
         if not data.strip():
             digests[file.rel] = (content_digest(data), 0, len(data))

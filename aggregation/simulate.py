@@ -389,7 +389,7 @@ def _fit_envelopes(d: Dispatch, import_limit: float, export_limit: float, sell: 
 
 @dataclass(frozen=True, slots=True)
 class Duals:
-    """Shadow prices ($/kWh) consistent with the dispatch: non-zero exactly when binding."""
+    """Shadow prices ($/kWh) consistent with the dispatch, in SCHEMA.md's signs: limits <= 0 when binding."""
 
     energy: float
     solar: float
@@ -398,11 +398,11 @@ class Duals:
 
 
 def _duals(d: Dispatch, buy: float, sell: float, solar_forecast: float) -> Duals:
-    import_dual = round(0.05 + 0.5 * max(buy, 0.0), 4) if d.import_bound else 0.0
-    export_dual = round(sell, 4) if d.export_bound and sell > 0 else 0.0
+    import_dual = -round(0.05 + 0.5 * max(buy, 0.0), 4) if d.import_bound else 0.0
+    export_dual = -round(sell, 4) if d.export_bound and sell > 0 else 0.0
     net = d.net
     if d.import_bound:
-        energy = buy + import_dual
+        energy = buy - import_dual
     elif d.export_bound:
         energy = 0.0
     elif net > 0.05:
@@ -428,7 +428,7 @@ def _battery_asset(house: Household, soc: float, d: Dispatch, duals: Duals) -> t
         "setpoint_kw": d.battery_kw,
         "available_up_kw": up,
         "available_down_kw": down,
-        "shadow_power_balance_price": -duals.energy,
+        "shadow_power_balance_price": duals.energy,
     }
     return asset, up, down
 
@@ -462,7 +462,7 @@ def _ev_asset(
         "setpoint_kw": d.ev_kw,
         "available_up_kw": up,
         "available_down_kw": down,
-        "shadow_power_balance_price": -duals.energy if at_home else None,
+        "shadow_power_balance_price": duals.energy if at_home else None,
         "connection_state": _ev_state(bool(inputs.away[t]), at_home, d.ev_kw),
         "power_flow_capability": ("bidirectional" if house.ev_bidirectional else "charge_only") if at_home else "none",
         "departure_target_pct": target,

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from aggregation import jsonfile
 from aggregation.clean import FileSummary
 from aggregation.layout import RawFile, Rejected
-from aggregation.read import content_digest
+from aggregation.read import MAX_FILE_BYTES, content_digest
+from aggregation.reasons import Tally, known
 
 VERSION: Final = 2  # 2: view partials under _state/partials
 
@@ -39,6 +41,12 @@ class State:
     days: list[str] = field(default_factory=list)  # UTC days with cell caches
 
     def to_json(self) -> str:
+        return jsonfile.dumps(self.to_data(), indent=1, sort_keys=True).decode("utf-8")
+
+    def to_data(self) -> dict[str, Any]:
+        """The state as written: per file counts under the fixed reason vocabulary, and the paths outside
+        the layout as counts with a few examples (every run scans them again), so its size follows the
+        number of day files, whatever they or the junk around them hold."""
         files = {
             rel: {
                 "size": entry.size,
@@ -49,16 +57,15 @@ class State:
                 "duplicates": entry.summary.duplicates,
                 "flagged": entry.summary.flagged,
                 "file_reason": entry.summary.file_reason,
+                "flags": dict(sorted(entry.summary.flags.items())),
+                "dropped": entry.summary.dropped,
             }
             for rel, entry in sorted(self.files.items())
         }
-        data: dict[str, Any] = {
-            "version": VERSION,
-            "files": files,
-            "rejected_paths": [{"path": item.rel, "reason": item.reason} for item in self.rejected_paths],
-            "days": sorted(self.days),
-        }
-        return json.dumps(data, indent=1, sort_keys=True) + "\n"
+        paths = Tally()
+        for item in self.rejected_paths:
+            paths.add(item.reason, examples=[item.rel])
+        return {"version": VERSION, "files": files, "rejected_paths": paths.to_json(), "days": sorted(self.days)}
 
 
 def load(path: Path) -> State:
@@ -76,10 +83,13 @@ def load(path: Path) -> State:
             rejected=Counter(item["rejected"]),
             duplicates=item["duplicates"],
             flagged=item["flagged"],
-            file_reason=item["file_reason"],
+            file_reason=item["file_reason"] and known(item["file_reason"]),
+            flags=Counter({known(name): n for name, n in item.get("flags", {}).items()}),
+            dropped=list(item.get("dropped", [])),
         )
+        summary.rejected = Counter({known(name): n for name, n in summary.rejected.items()})
         state.files[rel] = FileEntry(item["size"], item["mtime_ns"], item["hash"], summary)
-    state.rejected_paths = [Rejected(item["path"], item["reason"]) for item in data.get("rejected_paths", [])]
+    # Paths outside the layout are not loaded: every run scans them again.
     return state
 
 
@@ -101,7 +111,7 @@ def changed_files(state: State, root: Path, files: list[RawFile]) -> tuple[list[
             days.add(file.day)
             continue
         try:
-            digest = content_hash(root / file.rel)
+            digest = content_hash(root / file.rel) if file.size <= MAX_FILE_BYTES else ""
         except OSError:
             digest = ""  # unreadable: read_files quarantines it
         if known.size == file.size and known.hash == digest:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from typing import Any, Final
 
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
-from aggregation import cohort, partials, publish, store, suppress
+from aggregation import cohort, jsonfile, partials, publish, store, suppress
 from aggregation.state import State
 
 WINDOW_DAYS: Final = 28  # household-level views cover the last 28 days, from per-day partials
@@ -168,13 +167,8 @@ def dense(
 
 
 def write_json(path: Path, data: dict[str, Any]) -> int:
-    """Compact, deterministic JSON; returns the bytes written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n"
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return len(text)
+    """Compact, deterministic, strict JSON (``jsonfile``); returns the bytes written."""
+    return jsonfile.write(path, data)
 
 
 def cell_rule(frame: pd.DataFrame, keys: list[str], energy: str, rule: suppress.Rule) -> pd.DataFrame:

@@ -1,10 +1,14 @@
-"""``quality.json``: records, rejections, duplicates and energy-balance flags per day; reasons."""
+"""``quality.json``: records, rejections, duplicates and energy-balance flags per day; reasons; and each
+household's data-quality summary (the real-record findings, ``reasons.FLAGS``), without its id: views never
+carry household ids (the quarantine report, which describes the public raw files, has the same rows by id)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from typing import Any
 
+from aggregation import quarantine
+from aggregation import reasons as vocabulary
 from aggregation.views.common import Inputs, households_in, meta
 
 
@@ -25,11 +29,11 @@ def totals(inputs: Inputs) -> tuple[dict[str, dict[str, int]], Counter[str]]:
         day["rejected"] += sum(summary.rejected.values())
         day["duplicates"] += summary.duplicates
         day["energy_balance_flagged"] += summary.flagged
-        reasons.update(summary.rejected)
+        reasons.update({vocabulary.known(reason): n for reason, n in summary.rejected.items()})
         if summary.file_reason:
-            reasons[f"file: {summary.file_reason}"] += 1
+            reasons[f"file: {vocabulary.known(summary.file_reason)}"] += 1
     for item in inputs.state.rejected_paths:
-        reasons[f"path: {item.reason}"] += 1
+        reasons[f"path: {vocabulary.known(item.reason)}"] += 1
     return dict(days), reasons
 
 
@@ -40,10 +44,20 @@ def build(inputs: Inputs) -> dict[str, Any]:
         {"reason": reason, "count": n} for reason, n in sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
     ]
     units = {"records": "count", "rejected": "count", "duplicates": "count", "energy_balance_flagged": "count"}
+    units["flag_rate"] = "share of accepted records"
     notes = (
         "Records: lines read from day files. Rejected: lines that failed validation or the cross-file checks "
-        "(wrong day, future, before 2025). Duplicates: repeated intervals of one household (one kept). "
-        "Energy-balance flagged records are kept. 'file:' and 'path:' reasons count quarantined files and paths."
+        "(wrong day, future, before 2025, placeholder). Duplicates: repeated intervals of one household (the "
+        "last valid copy kept). Energy-balance flagged records are kept. 'file:' and 'path:' reasons count "
+        "quarantined files and paths. Households: one row per household (no id, by flag rate): placeholders "
+        "(all-zero records, rejected), battery_sign_flipped (records that balance only with the battery "
+        "setpoint's sign flipped), limit_above_connection (a limit above 200 kW, read as no effective limit) "
+        "and baseline_is_house_load (a subtraction baseline equal to the house load: the prior system's "
+        "meaning, left out of savings)."
     )
     head = meta(inputs, "quality", "Data quality", inputs.days, households_in(inputs, inputs.days), units, notes, [])
-    return {"meta": head, "days": rows, "reasons": reason_rows}
+    households = sorted(
+        quarantine.household_quality(inputs.state).values(),
+        key=lambda row: (-(row["flag_rate"] or 0.0), -row["records"]),
+    )
+    return {"meta": head, "days": rows, "reasons": reason_rows, "households": households}

@@ -9,6 +9,7 @@ import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 i
 
 from aggregation import partials, suppress
 from aggregation.views.common import REGIONS, Inputs, cell_rule, count, households_in, meta, sig4, with_nem
+from custom_components.nem_flex_telemetry.record import BINDING_DUALS
 
 DUALS: Final = tuple(partials.DUAL_COLUMNS)
 QUANTILES: Final = {"p10": 0.1, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p90": 0.9}
@@ -51,7 +52,8 @@ def _cells(hours: pd.DataFrame, hist: pd.DataFrame) -> list[dict[str, Any]]:
         sums = hours.groupby(["region", "hour_aest"], sort=True)[[f"{dual}_n", f"{dual}_sum", f"{dual}_binding"]].sum()
         cells["count"] = sums[f"{dual}_n"]
         cells["mean"] = sums[f"{dual}_sum"] / sums[f"{dual}_n"]
-        cells["binding_share"] = sums[f"{dual}_binding"] / sums[f"{dual}_n"]
+        # An equality's dual (a balance, a fixed load) is a price, never "binding": no share for it.
+        cells["binding_share"] = sums[f"{dual}_binding"] / sums[f"{dual}_n"] if dual in BINDING_DUALS else np.nan
         dual_levels = levels.xs(dual, level="dual") if dual in levels.index.get_level_values("dual") else None
         merged = cells.join(dual_levels) if dual_levels is not None else cells.assign(**dict.fromkeys(QUANTILES))
         merged = merged.reset_index()
@@ -79,7 +81,10 @@ def build(inputs: Inputs) -> dict[str, Any]:
     }
     notes = (
         "Last 28 days, AEST hours, over household-intervals with a non-null dual. shadow_power_balance_price is "
-        "the mean over a record's assets with a dual. Binding: |dual| > 1e-6. Quantiles come from a histogram "
+        f"the mean over a record's assets with a dual. Binding: |dual| > {partials.BINDING:g}, counted only for "
+        "the duals of "
+        f"inequality constraints ({', '.join(BINDING_DUALS)}); binding_share is null for the others (equality "
+        "duals, which are prices; see SCHEMA.md). Quantiles come from a histogram "
         "with 100 logarithmic bins per decade (each bin stands for the mean of its values), so they are within "
         "2.3 % of the exact ones. A cell is suppressed when fewer than "
         "5 households contribute or one contributes more than half its intervals."

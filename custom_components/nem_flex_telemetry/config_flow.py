@@ -3,8 +3,10 @@
 Config flow: ``user`` (one household per Home Assistant; HAEO must be present) -> ``github``
 (GitHub device flow: show a code, wait for approval; ``code_expired`` / ``github_unreachable``
 offer a new code) -> ``household`` (the repository must exist and accept this account's pushes)
-(region, postcode prefix, upload target) -> ``mapping`` (discovered HAEO entities, editable)
--> ``asset`` (once per proposed asset) -> ``consent`` (the exact record, CC-BY-4.0).
+(region, postcode prefix, upload target) -> ``hub`` (only with several HAEO hubs) -> ``mapping``
+(discovered HAEO entities, editable) -> ``asset`` (once per proposed asset) -> ``more_assets``
+(add an asset discovery missed, as often as needed) -> ``consent`` (the exact record, CC-BY-4.0).
+Mapped entities are stored by entity registry id (see ``entity_refs``); the forms use entity ids.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Final
 
-import probatio as vol
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -26,6 +27,7 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -89,10 +91,12 @@ from .const import (
     MAP_OPTIMIZER_STATUS,
     MAP_SOLAR_FORECAST_DUAL,
     MAP_SOLAR_POWERS,
+    MINOR_VERSION_REGISTRY_IDS,
     SIGN_CHARGE_POSITIVE,
     SIGN_DISCHARGE_POSITIVE,
 )
-from .discovery import asset_candidates, default_mapping, discover, without_ev_loads
+from .discovery import Discovery, asset_candidates, default_mapping, discover, without_ev_loads
+from .entity_refs import to_entity_ids, to_registry_ids
 from .github_api import (
     AccessDeniedError,
     DeviceCode,
@@ -108,10 +112,12 @@ from .github_api import (
 )
 from .record import ASSET_ID_PATTERN, POSTCODE_PREFIX_PATTERN, REGIONS
 from .sampler import preview
+from .validation import vol
 
 REPOSITORY_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
 BRANCH_PATTERN: Final = re.compile(r"[A-Za-z0-9._/-]{1,100}")
 CONF_AGREE: Final = "agree"
+CONF_HUB: Final = "hub"
 
 _SENSOR = EntitySelector(EntitySelectorConfig(domain=["sensor", "number", "input_number"]))
 _SENSORS = EntitySelector(EntitySelectorConfig(domain=["sensor"], multiple=True))
@@ -184,12 +190,29 @@ def candidates_text(sweep: Mapping[str, list[str]]) -> str:
     return "; ".join(lines) if lines else "-"
 
 
+# Selector option keys must be lowercase translation keys (hassfest); entries and records keep the
+# NEM region id, so the flow maps the chosen option back.
+REGION_BY_OPTION: Final = {region.lower(): region for region in REGIONS}
+
+
+def region_option(region: str) -> str:
+    """The selector option of a NEM region id."""
+    return region.lower()
+
+
+def with_region_id(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """The form's answers with the chosen region option turned back into its NEM region id."""
+    return {**user_input, CONF_REGION: REGION_BY_OPTION[user_input[CONF_REGION]]}
+
+
 def household_schema() -> vol.Schema:
     """Region, postcode prefix and upload target."""
     return vol.Schema(
         {
             vol.Required(CONF_REGION): SelectSelector(
-                SelectSelectorConfig(options=list(REGIONS), translation_key="region", mode=SelectSelectorMode.DROPDOWN)
+                SelectSelectorConfig(
+                    options=list(REGION_BY_OPTION), translation_key="region", mode=SelectSelectorMode.DROPDOWN
+                )
             ),
             vol.Required(CONF_POSTCODE_PREFIX): TextSelector(),
             vol.Required(CONF_REPOSITORY, default=DEFAULT_REPOSITORY): TextSelector(),
@@ -254,6 +277,11 @@ class AssetSteps:
         self.candidates = candidates
         self.index = 0
         self.assets: list[dict[str, Any]] = []
+        self._plug_recommended: set[int] = set()
+
+    def add_manual(self) -> None:
+        """One more form, empty, for an asset discovery missed (the user picks its entities)."""
+        self.candidates.append({ASSET_INCLUDE: True})
 
     @property
     def done(self) -> bool:
@@ -266,6 +294,14 @@ class AssetSteps:
         suggested = {ASSET_INCLUDE: candidate.get(ASSET_INCLUDE, candidate.get(ASSET_KIND) == KIND_BATTERY)}
         suggested |= candidate
         return flow.add_suggested_values_to_schema(_schema(ASSET_FORM_FIELDS), suggested)
+
+    def _recommend_plug(self, user_input: Mapping[str, Any]) -> bool:
+        """Once per EV without a plug sensor: without one it is never counted as available."""
+        wanted = user_input[ASSET_INCLUDE] and user_input[ASSET_KIND] == KIND_EV and not user_input.get(ASSET_PLUG)
+        if not wanted or self.index in self._plug_recommended:
+            return False
+        self._plug_recommended.add(self.index)
+        return True
 
     def placeholders(self) -> dict[str, str]:
         """Which element the form is about."""
@@ -281,6 +317,8 @@ class AssetSteps:
         errors = validate_asset(user_input, {asset[ASSET_ID] for asset in self.assets})
         if errors:
             return errors
+        if self._recommend_plug(user_input):
+            return {ASSET_PLUG: "plug_recommended"}
         if user_input[ASSET_INCLUDE]:
             self.assets.append(asset_from_input(self.candidates[self.index], user_input))
         self.index += 1
@@ -291,8 +329,11 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up one household."""
 
     VERSION = 1
+    MINOR_VERSION = MINOR_VERSION_REGISTRY_IDS
 
     def __init__(self) -> None:
+        self._discovery: Discovery | None = None
+        self._hub_id: str | None = None
         self._household_id = str(uuid.uuid4())
         self._household: dict[str, Any] = {}
         self._mapping: dict[str, Any] = {}
@@ -323,10 +364,30 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         discovery = discover(self.hass)
         if not discovery.found:
             return self.async_abort(reason="haeo_not_found")
-        self._mapping = default_mapping(discovery)
-        self._asset_steps = AssetSteps(asset_candidates(discovery))
-        self._candidates = candidates_text(discovery.sweep)
+        self._discovery = discovery
+        self._propose(None)
         return await self.async_step_github()
+
+    def _propose(self, hub_id: str | None) -> None:
+        """Mapping and assets proposed from one HAEO hub (the first with a grid unless chosen)."""
+        assert self._discovery is not None
+        self._hub_id = hub_id
+        self._mapping = default_mapping(self._discovery, hub_id)
+        self._asset_steps = AssetSteps(asset_candidates(self._discovery, hub_id))
+        self._candidates = candidates_text(self._discovery.sweep)
+
+    async def async_step_hub(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Several HAEO hubs have a grid: the user says which one is this household's."""
+        assert self._discovery is not None
+        hubs = self._discovery.grid_hubs
+        if user_input is not None:
+            self._propose(user_input[CONF_HUB])
+            return await self.async_step_mapping()
+        options = [SelectOptionDict(value=hub.hub_id, label=hub.title or hub.hub_id) for hub in hubs]
+        schema = vol.Schema(
+            {vol.Required(CONF_HUB, default=hubs[0].hub_id): SelectSelector(SelectSelectorConfig(options=options))}
+        )
+        return self.async_show_form(step_id="hub", data_schema=schema)
 
     async def async_step_github(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """GitHub device flow: show the code and wait (polling at GitHub's pace) until it is approved."""
@@ -395,7 +456,7 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_signed_in(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Signed in: a reauth ends here with the new token; a new household goes on."""
         if self.source == SOURCE_REAUTH:
-            return self.async_update_reload_and_abort(self._get_reauth_entry(), data_updates=self._github_data())
+            return await self.async_step_reauth_check()
         return await self.async_step_household()
 
     def _github_data(self) -> dict[str, Any]:
@@ -415,6 +476,27 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
             return await self.async_step_github()
         return self.async_show_form(step_id="reauth_confirm")
 
+    async def async_step_reauth_check(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """After signing in again: the same GitHub account, still allowed to push; only then the new token."""
+        entry = self._get_reauth_entry()
+        expected = str(entry.data.get(CONF_LOGIN) or "")
+        if expected and self._login.casefold() != expected.casefold():  # GitHub logins ignore case
+            return self.async_abort(
+                reason="reauth_wrong_account", description_placeholders={"login": self._login, "expected": expected}
+            )
+        repository = str(entry.options.get(CONF_REPOSITORY, DEFAULT_REPOSITORY))
+        errors = await self._async_check_repository(repository)
+        if errors.get("base") == "cannot_connect":  # GitHub busy or unreachable: the new token waits for a retry
+            return self.async_show_form(
+                step_id="reauth_check", errors=errors, description_placeholders={"repository": repository}
+            )
+        if errors:
+            return self.async_abort(
+                reason="reauth_no_push_access",
+                description_placeholders={"login": self._login, "repository": repository},
+            )
+        return self.async_update_reload_and_abort(entry, data_updates=self._github_data())
+
     async def _async_check_repository(self, repository: str) -> dict[str, str]:
         """Errors when the repository is missing or this account may not push to it."""
         assert self._token is not None
@@ -433,7 +515,7 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             errors = validate_household(user_input) or await self._async_check_repository(user_input[CONF_REPOSITORY])
             if not errors:
-                self._household = user_input
+                self._household = with_region_id(user_input)
                 await self.async_set_unique_id(self._household_id)
                 return await self.async_step_mapping()
         schema = self.add_suggested_values_to_schema(household_schema(), user_input or {})
@@ -446,6 +528,8 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_mapping(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Confirm or edit the discovered mapping."""
+        if user_input is None and self._hub_id is None and self._discovery and len(self._discovery.grid_hubs) > 1:
+            return await self.async_step_hub()
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = validate_mapping(user_input)
@@ -466,13 +550,22 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             errors = self._asset_steps.answer(user_input)
         if self._asset_steps.done:
-            return await self.async_step_consent()
+            return await self.async_step_more_assets()
         return self.async_show_form(
             step_id="asset",
             data_schema=self._asset_steps.form_schema(self),
             errors=errors,
             description_placeholders=self._asset_steps.placeholders() | {"candidates": self._candidates},
         )
+
+    async def async_step_more_assets(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Add an asset discovery missed, or go on to consent."""
+        return self.async_show_menu(step_id="more_assets", menu_options=["manual_asset", "consent"])
+
+    async def async_step_manual_asset(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """An empty asset form: the user picks its kind and entities."""
+        self._asset_steps.add_manual()
+        return await self.async_step_asset()
 
     async def async_step_consent(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show the exact record that would be published now; publish only after agreement."""
@@ -486,6 +579,7 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
             elif not user_input[CONF_AGREE]:
                 errors[CONF_AGREE] = "consent_required"
             else:
+                stored_mapping, stored_assets = to_registry_ids(self.hass, mapping, self._asset_steps.assets)
                 return self.async_create_entry(
                     title="NEM Flex Telemetry",
                     data={
@@ -497,8 +591,8 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
                         **self._github_data(),
                     },
                     options={
-                        CONF_MAPPING: mapping,
-                        CONF_ASSETS: self._asset_steps.assets,
+                        CONF_MAPPING: stored_mapping,
+                        CONF_ASSETS: stored_assets,
                         CONF_REPOSITORY: self._household[CONF_REPOSITORY],
                         CONF_BRANCH: self._household[CONF_BRANCH],
                         CONF_PAUSED: False,
@@ -522,14 +616,17 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             errors = validate_household(user_input)
             if not errors:
-                return self.async_update_reload_and_abort(entry, data_updates=user_input)
+                return self.async_update_reload_and_abort(entry, data_updates=with_region_id(user_input))
         schema = vol.Schema(
             {
                 vol.Required(CONF_REGION): household_schema().schema[CONF_REGION],
                 vol.Required(CONF_POSTCODE_PREFIX): TextSelector(),
             }
         )
-        suggested = user_input or {key: entry.data[key] for key in (CONF_REGION, CONF_POSTCODE_PREFIX)}
+        suggested = user_input or {
+            CONF_REGION: region_option(entry.data[CONF_REGION]),
+            CONF_POSTCODE_PREFIX: entry.data[CONF_POSTCODE_PREFIX],
+        }
         return self.async_show_form(
             step_id="reconfigure", data_schema=self.add_suggested_values_to_schema(schema, suggested), errors=errors
         )
@@ -549,15 +646,25 @@ class NemFlexOptionsFlow(OptionsFlowWithReload):
     def _save(self, **changes: Any) -> ConfigFlowResult:
         return self.async_create_entry(data={**self.config_entry.options, **changes})
 
+    def _current(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The stored mapping and assets with current entity ids, for the forms."""
+        options = self.config_entry.options
+        return to_entity_ids(self.hass, options.get(CONF_MAPPING, {}), options.get(CONF_ASSETS, []))
+
+    def _save_mapping(self, mapping: dict[str, Any], assets: list[dict[str, Any]]) -> ConfigFlowResult:
+        """Store mapping and assets by registry id."""
+        stored_mapping, stored_assets = to_registry_ids(self.hass, mapping, assets)
+        return self._save(**{CONF_MAPPING: stored_mapping, CONF_ASSETS: stored_assets})
+
     async def async_step_mapping(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Edit the entity mapping."""
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = validate_mapping(user_input)
             if not errors:
-                assets = self.config_entry.options.get(CONF_ASSETS, [])
-                return self._save(**{CONF_MAPPING: without_ev_loads(dict(user_input), assets)})
-        suggested = user_input or self.config_entry.options.get(CONF_MAPPING, {})
+                _mapping, assets = self._current()
+                return self._save_mapping(without_ev_loads(dict(user_input), assets), assets)
+        suggested = user_input or self._current()[0]
         schema = self.add_suggested_values_to_schema(_schema(MAPPING_FIELDS), suggested)
         return self.async_show_form(
             step_id="mapping",
@@ -568,7 +675,7 @@ class NemFlexOptionsFlow(OptionsFlowWithReload):
 
     async def async_step_assets(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Edit the assets: the current ones first, then HAEO elements not yet used."""
-        current = [{**asset, ASSET_INCLUDE: True} for asset in self.config_entry.options.get(CONF_ASSETS, [])]
+        current = [{**asset, ASSET_INCLUDE: True} for asset in self._current()[1]]
         used = {asset.get(ASSET_POWER) for asset in current}
         discovery = discover(self.hass)
         new = [c for c in asset_candidates(discovery) if c.get(ASSET_POWER) not in used]
@@ -582,8 +689,8 @@ class NemFlexOptionsFlow(OptionsFlowWithReload):
         if user_input is not None:
             errors = self._asset_steps.answer(user_input)
         if self._asset_steps.done:
-            mapping = without_ev_loads(dict(self.config_entry.options.get(CONF_MAPPING, {})), self._asset_steps.assets)
-            return self._save(**{CONF_ASSETS: self._asset_steps.assets, CONF_MAPPING: mapping})
+            mapping = without_ev_loads(self._current()[0], self._asset_steps.assets)
+            return self._save_mapping(mapping, self._asset_steps.assets)
         return self.async_show_form(
             step_id="asset",
             data_schema=self._asset_steps.form_schema(self),

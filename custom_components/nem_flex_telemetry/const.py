@@ -9,6 +9,9 @@ from typing import Final
 DOMAIN: Final = "nem_flex_telemetry"
 LOGGER: Final = logging.getLogger(__package__)
 HAEO_DOMAIN: Final = "haeo"
+# HAEO releases this integration reads and is tested against ("main": HAEO's unreleased head).
+# Each has a fixture in tests/ha/haeo_fixtures/ (docs/HAEO.md says how to add the next one).
+SUPPORTED_HAEO_VERSIONS: Final = ("v0.3.3", "v0.4.1", "main")
 
 # entry.data (identity and consent: change only through reconfigure)
 CONF_HOUSEHOLD_ID: Final = "household_id"
@@ -17,6 +20,9 @@ CONF_POSTCODE_PREFIX: Final = "postcode_prefix"
 CONF_CONSENT_TIME: Final = "consent_time"
 CONF_LICENCE: Final = "licence"
 LICENCE: Final = "CC-BY-4.0"
+
+# Config entry 1.2 stores mapped entities by entity registry id (1.1 stored entity ids).
+MINOR_VERSION_REGISTRY_IDS: Final = 2
 
 # entry.options (mapping, assets, publishing)
 CONF_REPOSITORY: Final = "repository"
@@ -77,6 +83,15 @@ ASSET_CHARGING: Final = "charging_entity"
 ASSET_DEPARTURE_TARGET: Final = "departure_target_entity"
 ASSET_DEPARTURE_TIME: Final = "departure_time_entity"
 ASSET_INCLUDE: Final = "include"
+ASSET_ENTITY_KEYS: Final = (
+    ASSET_POWER,
+    ASSET_SOC,
+    ASSET_DUAL,
+    ASSET_PLUG,
+    ASSET_CHARGING,
+    ASSET_DEPARTURE_TARGET,
+    ASSET_DEPARTURE_TIME,
+)
 # HAEO battery: active = discharge - charge, so setpoint (+ charging) = -active.
 SIGN_DISCHARGE_POSITIVE: Final = "discharge_positive"
 # HAEO load (an EV charger): power >= 0 is charging.
@@ -105,6 +120,9 @@ PUBLISHING_NEEDS_ATTENTION: Final = "needs_attention"
 ISSUE_HAEO_NOT_FOUND: Final = "haeo_not_found"
 ISSUE_ENTITY_GONE: Final = "mapped_entity_gone"
 ISSUE_HAEO_FAILING: Final = "haeo_failing"
+ISSUE_DISK_FULL: Final = "outbox_disk_full"
+ISSUE_CLOCK_AHEAD: Final = "clock_ahead"
+ISSUE_OUTBOX_UNREADABLE: Final = "outbox_unreadable_lines"
 
 # GitHub sign-in (entry.data): the token (Token.as_dict(), never logged) and the account's login.
 CONF_TOKEN: Final = "token"  # noqa: S105 (the key, not a secret)

@@ -1,4 +1,4 @@
-"""Diagnostics: configuration and status, with the token and the household id redacted."""
+"""Diagnostics: configuration and status, with the token, the household id and the GitHub login redacted."""
 
 from __future__ import annotations
 
@@ -6,13 +6,24 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_HOUSEHOLD_ID
+from .const import CONF_HOUSEHOLD_ID, CONF_LOGIN
 from .runtime import NemFlexConfigEntry
 
-TO_REDACT = {"token", "access_token", "refresh_token", "device_code", "user_code", CONF_HOUSEHOLD_ID}
+TO_REDACT = {"token", "access_token", "refresh_token", "device_code", "user_code", CONF_HOUSEHOLD_ID, CONF_LOGIN}
+
+
+def _without_login(value: Any, login: str) -> Any:
+    """The value with the GitHub login replaced wherever it appears (a repository "login/name", say)."""
+    if isinstance(value, str):
+        return value.replace(login, REDACTED)
+    if isinstance(value, dict):
+        return {key: _without_login(item, login) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_login(item, login) for item in value]
+    return value
 
 
 async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: NemFlexConfigEntry) -> dict[str, Any]:
@@ -23,7 +34,8 @@ async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: NemFlex
     }
     status["issues"] = sorted(status["issues"])
     status["publishing_state"] = entry.runtime_data.sampler.status.publishing_state
-    return {
+    login = entry.data.get(CONF_LOGIN)
+    diagnostics = {
         "data": async_redact_data(dict(entry.data), TO_REDACT),
         "options": async_redact_data(dict(entry.options), TO_REDACT),
         "status": status,
@@ -31,5 +43,8 @@ async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: NemFlex
             "pending": entry.runtime_data.outbox.pending_count(),
             "dropped": entry.runtime_data.outbox.dropped,
             "acked_through": entry.runtime_data.outbox.acked_through,
+            "unreadable_lines": entry.runtime_data.outbox.bad,
+            "index_rebuilt": entry.runtime_data.outbox.index_rebuilt,
         },
     }
+    return _without_login(diagnostics, login) if isinstance(login, str) and login else diagnostics

@@ -8,14 +8,25 @@ from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
 
 from .cohort import CohortWatcher
-from .const import CONF_TOKEN, DOMAIN, ISSUE_HAEO_NOT_FOUND, LOGGER, SERVICE_WITHDRAW
+from .const import (
+    CONF_ASSETS,
+    CONF_MAPPING,
+    CONF_TOKEN,
+    DOMAIN,
+    ISSUE_HAEO_NOT_FOUND,
+    LOGGER,
+    MINOR_VERSION_REGISTRY_IDS,
+    SERVICE_WITHDRAW,
+)
 from .discovery import discover
+from .entity_refs import to_registry_ids
 from .github_api import Token
 from .household import HouseholdLedger
 from .outbox import Outbox
@@ -50,10 +61,25 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
+async def async_migrate_entry(hass: HomeAssistant, entry: NemFlexConfigEntry) -> bool:
+    """1.1 stored mapped entities by entity id; 1.2 by registry id, so a renamed entity keeps sampling."""
+    if entry.version > 1:
+        return False  # written by a newer release: refuse rather than guess
+    if entry.minor_version < MINOR_VERSION_REGISTRY_IDS:
+        mapping, assets = to_registry_ids(hass, entry.options.get(CONF_MAPPING, {}), entry.options.get(CONF_ASSETS, []))
+        options = {**entry.options, CONF_MAPPING: mapping, CONF_ASSETS: assets}
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=MINOR_VERSION_REGISTRY_IDS)
+        LOGGER.debug("Mapping stored by entity registry id (config entry 1.2)")
+    return True
+
+
 async def async_setup_entry(hass: HomeAssistant, entry: NemFlexConfigEntry) -> bool:
     """Open the outbox, start sampling on the clock, add the sensors."""
     outbox = Outbox(outbox_directory(hass, entry.entry_id))
-    await hass.async_add_executor_job(outbox.load)
+    try:
+        await hass.async_add_executor_job(outbox.load)
+    except OSError as err:  # the folder cannot be read at all: Home Assistant retries the set-up
+        raise ConfigEntryNotReady(f"Outbox {outbox.directory} not readable: {err}") from err
     sampler = Sampler(hass, entry, outbox)
     entry.runtime_data = RuntimeData(outbox, sampler)
     await _async_keep_ledger(hass, entry, sampler)

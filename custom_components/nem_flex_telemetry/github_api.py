@@ -72,6 +72,7 @@ __all__ = [
     "Token",
     "TransientError",
     "classify",
+    "conflict_delay",
     "refresh_access_token",
     "request_device_code",
     "retry_delay",
@@ -123,6 +124,23 @@ def retry_delay(
         return max(float(reset) - now, 1.0, floor)
     base = min(2.0**attempt, 900.0)
     return max(base * (0.5 + jitter() / 2), floor)
+
+
+# The branch moved under a commit (422 "not a fast forward", 409): another writer won the round.
+# Each retry re-reads the head and commits again (about 6 requests), and of N writers that commit
+# at the same moment about one wins per round, so the last one needs about N rounds. Full jitter
+# over a doubling window (0.5 s, 1 s ... capped at 30 s) spreads the losers apart; 15 attempts
+# wait at most 302 s in all (about 150 s on average), well inside the hour between flushes. 30
+# simultaneous writers at 150 ms per request all succeed, the last after about 10 attempts and
+# 100 s (scripts/bench_conflicts.py), so 15 leaves a margin for a larger crowd.
+CONFLICT_ATTEMPTS: Final = 15
+CONFLICT_FIRST_WINDOW: Final = 0.5
+CONFLICT_MAX_WINDOW: Final = 30.0
+
+
+def conflict_delay(attempt: int, jitter: Callable[[], float] = random.random) -> float:
+    """Seconds to wait after conflict number ``attempt`` (0-based) before reading the branch again."""
+    return min(CONFLICT_FIRST_WINDOW * 2.0**attempt, CONFLICT_MAX_WINDOW) * jitter()
 
 
 def classify(
@@ -216,7 +234,7 @@ class GitHubClient:
         sleep: Sleep = asyncio.sleep,
         clock: Clock = time.time,
         attempts: int = 4,
-        conflict_attempts: int = 5,
+        conflict_attempts: int = CONFLICT_ATTEMPTS,
         timeout: float = 30.0,
     ) -> None:
         self._session = session
@@ -400,7 +418,7 @@ class GitHubClient:
     async def _after_conflict(self, attempt: int) -> None:
         self._stats.retries += 1
         self._last_commit = None  # the branch moved: our memory of it is no use any more
-        await self._sleep(retry_delay({}, attempt, now=self._clock()))
+        await self._sleep(conflict_delay(attempt))
 
     async def _branch_head(self, repository: str, branch: str) -> tuple[str, str]:
         """(commit sha, tree sha) at the branch head, not older than our own last commit."""

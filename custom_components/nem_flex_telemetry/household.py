@@ -211,7 +211,7 @@ class HouseholdLedger:
             latest = data.get("latest")
             if latest:
                 ledger.latest = Latest(**{**latest, "interval_start": datetime.fromisoformat(latest["interval_start"])})
-        except KeyError, TypeError, ValueError, AttributeError:
+        except (KeyError, TypeError, ValueError, AttributeError):
             return cls()
         return ledger
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time, async_track_utc_time_change
 from homeassistant.util import dt as dt_util
 
+from .availability import Reachability
 from .const import (
     CONF_BRANCH,
     CONF_HOUSEHOLD_ID,
@@ -39,6 +39,9 @@ from .github_api import (
 from .outbox import Outbox
 from .publish_plan import DEFAULT_MAX_RECORDS, split_backlog
 from .sampler import Sampler
+
+if TYPE_CHECKING:
+    from .runtime import NemFlexConfigEntry  # runtime imports this module
 
 # The earliest retry after a failure that named no time (a dropped connection).
 MIN_RETRY: Final = timedelta(minutes=5)
@@ -63,13 +66,14 @@ class Publisher:
     """Publishes one entry's outbox hourly and on demand; one flush at a time."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: ConfigEntry[Any], outbox: Outbox, sampler: Sampler, client: GitHubClient
+        self, hass: HomeAssistant, entry: NemFlexConfigEntry, outbox: Outbox, sampler: Sampler, client: GitHubClient
     ) -> None:
         self.hass = hass
         self.entry = entry
         self.outbox = outbox
         self.sampler = sampler
         self.client = client
+        self.reachability = Reachability("GitHub")  # "back" once a publish goes through
         self.retry_at: datetime | None = None
         self.last_error: str | None = None  # plain words, None after a successful flush
         self._lock = asyncio.Lock()
@@ -126,18 +130,20 @@ class Publisher:
             except RateLimitedError as err:
                 self._failed(_when(err.retry_at), "GitHub's rate limit was reached", attention=False)
             except TransientError as err:
+                self.reachability.lost(str(err))
                 retry = _when(err.retry_at) if err.retry_at is not None else dt_util.utcnow() + MIN_RETRY
                 self._failed(retry, "GitHub could not be reached", attention=False)
             except AuthError:
                 self._failed(None, "GitHub sign-in expired or was revoked: sign in again", attention=True)
                 self.entry.async_start_reauth(self.hass)
-            except NoPushAccessError, RepositoryNotFoundError:
+            except (NoPushAccessError, RepositoryNotFoundError):
                 self._failed(None, f"This GitHub account cannot write to {self.repository}", attention=True)
                 self.sampler.async_set_issue(ISSUE_NO_PUSH_ACCESS, True, {"repository": self.repository})
             except GitHubError as err:  # an answer nothing above explains: keep the records, try next hour
                 LOGGER.warning("Publishing failed: %s", err)
                 self._failed(None, "GitHub refused the upload", attention=True)
             else:
+                self.reachability.back()
                 self.last_error = None
                 self.sampler.async_set_issue(ISSUE_NO_PUSH_ACCESS, False)
                 self.sampler.async_set_upload_result(

@@ -20,11 +20,17 @@ SCHEMA_VERSION: Final = "2.0"
 SCHEMA_FILE: Final = Path(__file__).with_name("record.schema.json")
 INTERVAL: Final = timedelta(minutes=5)
 INTERVAL_MINUTES: Final = 5
+# How far ahead of the reader's clock a record's interval may start: two intervals of drift
+# between a household's clock and the reader's (the sampler, the aggregation). Beyond it the
+# household's clock is wrong: Home Assistant raises a repair, the aggregation quarantines.
+CLOCK_TOLERANCE: Final = timedelta(minutes=10)
 
 REGIONS: Final = ("NSW1", "QLD1", "VIC1", "SA1", "TAS1")
 BASELINE_METHODS: Final = ("subtraction", "haeo_counterfactual")
 ASSET_KINDS: Final = ("stationary_battery", "ev")
 CONNECTION_STATES: Final = ("unplugged", "plugged_idle", "charging", "discharging", "driving")
+# An EV away from its charger draws nothing: its null setpoint counts as 0 in the energy balance.
+AWAY_STATES: Final = ("unplugged", "driving")
 POWER_FLOW_CAPABILITIES: Final = ("none", "charge_only", "bidirectional")
 
 # Bounds. Prices follow the published schema 2.0; duals are not capped by the
@@ -35,6 +41,10 @@ PRICE_RANGE: Final = (-2.0, 20.0)
 DUAL_RANGE: Final = (-1000.0, 1000.0)
 SIGNED_POWER_RANGE: Final = (-200.0, 200.0)
 POWER_RANGE: Final = (0.0, 200.0)
+# Declared connection limits: real installations declare more than a connection carries (250 kW seen) to
+# mean "no limit", so limits are only bounded loosely; the aggregation reads one above POWER_RANGE as
+# "no effective limit" (SCHEMA.md).
+LIMIT_RANGE: Final = (0.0, 100_000.0)
 CAPACITY_RANGE: Final = (0.0, 500.0)
 PERCENT_RANGE: Final = (0.0, 100.0)
 MAX_ASSETS: Final = 16
@@ -46,6 +56,10 @@ TIMESTAMP_PATTERN: Final = re.compile(
 TIMESTAMP_MAX_LENGTH: Final = 20
 OFFSET_SUFFIX: Final = re.compile(r"T[0-9:.]+[+-][0-9]{2}:?[0-9]{2}$")
 DECIMALS: Final = 4
+# HAEO computes values such as the state of charge in floating point (a full battery reads
+# 100.00000000000003): a value this close outside its range is clamped into it by the
+# builder; further out it is an error. Clamped values are in range, so validate() needs none.
+RANGE_TOLERANCE: Final = 0.01
 
 # Energy balance: net import = house + deferrable + sum(setpoints) - solar,
 # within an absolute allowance plus a share of the gross flows.
@@ -166,8 +180,8 @@ RECORD_FIELDS: Final[dict[str, FieldRule]] = {
     "naive_baseline_method": Choice(BASELINE_METHODS),
     "price_signal_seen": Number(*PRICE_RANGE),
     "price_export_seen": Number(*PRICE_RANGE),
-    "envelope_import_limit_kw": Number(*POWER_RANGE),
-    "envelope_export_limit_kw": Number(*POWER_RANGE),
+    "envelope_import_limit_kw": Number(*LIMIT_RANGE),
+    "envelope_export_limit_kw": Number(*LIMIT_RANGE),
     "flex_available_up_kw": Number(*POWER_RANGE),
     "flex_available_down_kw": Number(*POWER_RANGE),
     "shadow_energy_price": Number(*DUAL_RANGE, nullable=True),
@@ -197,6 +211,22 @@ EV_FIELDS: Final[dict[str, FieldRule]] = {
     "departure_time_utc": Timestamp(aligned=False, nullable=True),
 }
 DUAL_FIELDS: Final = tuple(name for name in RECORD_FIELDS if name.startswith("shadow_"))
+ASSET_DUAL_FIELD: Final = "shadow_power_balance_price"
+
+# Which constraint each dual belongs to (SCHEMA.md "Shadow prices" states the same, a test
+# compares them). An inequality's dual is non-zero only when the constraint binds; an
+# equality (a balance, a fixed load) always holds, so its dual is a price, never "binding".
+EQUALITY: Final = "equality"
+INEQUALITY: Final = "inequality"
+DUAL_CONSTRAINTS: Final[dict[str, str]] = {
+    "shadow_energy_price": EQUALITY,  # Switchboard power balance
+    "shadow_load_forecast_price": EQUALITY,  # house load == its forecast (HAEO's default, not curtailable)
+    "shadow_solar_forecast_price": INEQUALITY,  # solar <= its forecast
+    "shadow_envelope_import_price": INEQUALITY,  # import <= the import limit
+    "shadow_envelope_export_price": INEQUALITY,  # export <= the export limit
+    ASSET_DUAL_FIELD: EQUALITY,  # the asset's power balance (normalised, see SCHEMA.md)
+}
+BINDING_DUALS: Final = tuple(name for name, kind in DUAL_CONSTRAINTS.items() if kind == INEQUALITY)
 
 
 _MISSING: Final = object()
@@ -250,6 +280,13 @@ def parse_utc(text: str) -> datetime | None:
         return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except ValueError:
         return None
+
+
+def clamp_to_range(value: float, low: float, high: float) -> float | None:
+    """``value`` within ``RANGE_TOLERANCE`` of [low, high] clamped into it; None when further out."""
+    if low - RANGE_TOLERANCE <= value <= high + RANGE_TOLERANCE:
+        return min(max(value, low), high)
+    return None
 
 
 def format_utc(moment: datetime) -> str:
@@ -406,10 +443,19 @@ def validate(record: object) -> list[RecordError]:
     return cross_field_errors(record)
 
 
+def _balance_setpoint(asset: Mapping[str, Any]) -> float | None:
+    if asset["setpoint_kw"] is None and asset.get("connection_state") in AWAY_STATES:
+        return 0.0
+    setpoint: float | None = asset["setpoint_kw"]
+    return setpoint
+
+
 def balance_residual_kw(record: Mapping[str, Any]) -> float | None:
-    """net import - (house + deferrable + sum of setpoints - solar); None if a setpoint is unknown."""
-    setpoints = [asset["setpoint_kw"] for asset in record["assets"]]
-    if any(setpoint is None for setpoint in setpoints):
+    """net import - (house + deferrable + sum of setpoints - solar); None if a setpoint is unknown (a null
+    setpoint of an EV that is away counts as 0)."""
+    known = [_balance_setpoint(asset) for asset in record["assets"]]
+    setpoints = [setpoint for setpoint in known if setpoint is not None]
+    if len(setpoints) < len(known):
         return None
     expected = record["house_load_kw"] + record["deferrable_load_kw"] + sum(setpoints) - record["solar_kw"]
     return float(record["net_import_kw"] - expected)

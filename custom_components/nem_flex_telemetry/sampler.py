@@ -13,9 +13,8 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
@@ -23,15 +22,9 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.util import dt as dt_util
 
-from .builder import EvMemory, Identity, SkipInterval, build_record, price_per_kwh
+from .builder import EvMemory, Identity, SkipInterval, build_record
 from .const import (
-    ASSET_CHARGING,
-    ASSET_DEPARTURE_TARGET,
-    ASSET_DEPARTURE_TIME,
-    ASSET_DUAL,
-    ASSET_PLUG,
-    ASSET_POWER,
-    ASSET_SOC,
+    ASSET_ENTITY_KEYS,
     CONF_ASSETS,
     CONF_MAPPING,
     CONF_PAUSED,
@@ -39,9 +32,12 @@ from .const import (
     CONF_REGION,
     DOMAIN,
     HAEO_FAILING_AFTER,
+    ISSUE_CLOCK_AHEAD,
+    ISSUE_DISK_FULL,
     ISSUE_ENTITY_GONE,
     ISSUE_HAEO_FAILING,
     ISSUE_HAEO_NOT_FOUND,
+    ISSUE_OUTBOX_UNREADABLE,
     LOGGER,
     MAP_ENTITY_KEYS,
     MAP_IMPORT_PRICE,
@@ -52,20 +48,15 @@ from .const import (
     PUBLISHING_PAUSED,
 )
 from .discovery import discover
+from .entity_refs import to_entity_ids
 from .household import HouseholdLedger, forecast_at
-from .outbox import DuplicateIntervalError, Outbox
-from .record import INTERVAL, RecordInvalidError, canonical_json, interval_start
+from .outbox import BAD_FILE, DuplicateIntervalError, Outbox, is_disk_full
+from .record import CLOCK_TOLERANCE, INTERVAL, RecordInvalidError, canonical_json, format_utc, interval_start
 from .standing import RegionStanding
+from .units import UnitError, to_per_kwh
 
-ASSET_ENTITY_KEYS = (
-    ASSET_POWER,
-    ASSET_SOC,
-    ASSET_DUAL,
-    ASSET_PLUG,
-    ASSET_CHARGING,
-    ASSET_DEPARTURE_TARGET,
-    ASSET_DEPARTURE_TIME,
-)
+if TYPE_CHECKING:
+    from .runtime import NemFlexConfigEntry  # runtime imports this module
 
 BOUNDARY_SLACK = timedelta(seconds=30)
 
@@ -103,7 +94,7 @@ class Status:
         return PUBLISHING_ACTIVE
 
 
-def identity_of(entry: ConfigEntry[Any]) -> Identity:
+def identity_of(entry: NemFlexConfigEntry) -> Identity:
     """The household identity stored in an entry."""
     return Identity(entry.data[CONF_REGION], entry.data[CONF_POSTCODE_PREFIX])
 
@@ -135,7 +126,7 @@ def preview(
 class Sampler:
     """Samples on the clock, persists into the outbox, keeps Status and repair issues current."""
 
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry[Any], outbox: Outbox) -> None:
+    def __init__(self, hass: HomeAssistant, entry: NemFlexConfigEntry, outbox: Outbox) -> None:
         self.hass = hass
         self.entry = entry
         self.outbox = outbox
@@ -145,25 +136,33 @@ class Sampler:
         self._unsub: CALLBACK_TYPE | None = None
         self._logged_reasons: set[str] = set()
         self._unavailable_logged = False
+        self._outbox_error: str | None = None
         self._haeo_failing_since: datetime | None = None
         self._lock = asyncio.Lock()
 
+    def _in_use(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The stored mapping and assets, their registry ids resolved to the current entity ids."""
+        return to_entity_ids(
+            self.hass, self.entry.options.get(CONF_MAPPING, {}), self.entry.options.get(CONF_ASSETS, [])
+        )
+
     @property
     def mapping(self) -> Mapping[str, Any]:
-        """The entity mapping in use."""
-        mapping: Mapping[str, Any] = self.entry.options.get(CONF_MAPPING, {})
-        return mapping
+        """The entity mapping in use (current entity ids)."""
+        return self._in_use()[0]
 
     @property
     def assets(self) -> Sequence[Mapping[str, Any]]:
-        """The assets in use."""
-        assets: Sequence[Mapping[str, Any]] = self.entry.options.get(CONF_ASSETS, [])
-        return assets
+        """The assets in use (current entity ids)."""
+        return self._in_use()[1]
 
     @callback
     def async_start(self) -> None:
         """Sample at every UTC 5-minute boundary from now on."""
         self._refresh_outbox_status()
+        if self.outbox.bad_found:  # shown until the next start; the count stays in the diagnostics
+            self._issue(ISSUE_OUTBOX_UNREADABLE, True, {"count": str(self.outbox.bad_found), "file": BAD_FILE})
+        self._check_clock(dt_util.utcnow())
         self._unsub = async_track_utc_time_change(self.hass, self._async_tick, minute=range(0, 60, 5), second=0)
 
     @callback
@@ -233,10 +232,16 @@ class Sampler:
             return False
         published = json.loads(line)  # the canonical values, as the aggregation will read them
         try:
-            await self.hass.async_add_executor_job(self.outbox.append, published["interval_start_utc"], line)
+            await self.hass.async_add_executor_job(self.outbox.append, published["interval_start_utc"], line, now)
         except DuplicateIntervalError as err:
             self._skip(f"duplicate interval: {err}", invalid=False)
             return False
+        except OSError as err:  # nothing was kept; the next boundary tries again by itself
+            self._outbox_failed(err)
+            return False
+        finally:
+            self._check_clock(now)
+        self._outbox_written()
         self.status.household.add(published, dt_util.get_default_time_zone())
         self.status.household.next_price = self._next_price(interval + INTERVAL)
         if self._unavailable_logged:
@@ -250,11 +255,12 @@ class Sampler:
         """The buy price ($/kWh) the mapped price input forecasts for ``moment``, if it carries a forecast."""
         state = self.hass.states.get(self.mapping.get(MAP_IMPORT_PRICE) or "")
         value = None if state is None else forecast_at(state.attributes.get("forecast"), moment)
-        return (
-            None
-            if value is None or state is None
-            else price_per_kwh(value, state.attributes.get("unit_of_measurement"))
-        )
+        if value is None or state is None:
+            return None
+        try:
+            return to_per_kwh(value, state.attributes.get("unit_of_measurement"))
+        except UnitError:
+            return None
 
     def _skip(self, reason: str, *, invalid: bool) -> None:
         self.status.skipped_today += 1
@@ -268,7 +274,35 @@ class Sampler:
             self._unavailable_logged = True
             LOGGER.warning("Interval skipped, and others until inputs return: %s", reason)
 
+    def _outbox_failed(self, err: OSError) -> None:
+        self._issue(ISSUE_DISK_FULL, is_disk_full(err), {"folder": str(self.outbox.directory), "error": str(err)})
+        reason = f"outbox not writable: {err.strerror or err}"
+        self.status.skipped_today += 1
+        self.status.last_skip_reason = reason
+        if self._outbox_error != reason:  # once per distinct failure, until a write works again
+            self._outbox_error = reason
+            LOGGER.error("Interval not kept, the outbox could not be written: %s", err)
+
+    def _outbox_written(self) -> None:
+        self._issue(ISSUE_DISK_FULL, False)
+        if self._outbox_error is not None:
+            LOGGER.info("The outbox is writable again; sampling resumed")
+            self._outbox_error = None
+
     # Repairs ------------------------------------------------------------------
+    def _check_clock(self, now: datetime) -> None:
+        """A repair while the outbox holds a record stamped further ahead of ``now`` than allowed."""
+        latest = self.outbox.latest
+        ahead = Outbox.clock_was_ahead(latest, now)
+        if ahead and ISSUE_CLOCK_AHEAD not in self.status.issues:
+            LOGGER.warning("Records stamped up to %s are ahead of this system's clock (%s)", latest, format_utc(now))
+        placeholders = {
+            "latest": str(latest),
+            "now": format_utc(now),
+            "tolerance": str(int(CLOCK_TOLERANCE.total_seconds() // 60)),
+        }
+        self._issue(ISSUE_CLOCK_AHEAD, ahead, placeholders)
+
     def _check_sources(self, now: datetime) -> None:
         if ISSUE_HAEO_NOT_FOUND in self.status.issues:  # re-read the registry only while HAEO is missing
             self._issue(ISSUE_HAEO_NOT_FOUND, not discover(self.hass).found)

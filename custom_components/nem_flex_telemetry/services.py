@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import probatio as vol
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -22,6 +21,7 @@ from .github_api import GitHubError
 from .publisher import Publisher
 from .runtime import NemFlexConfigEntry
 from .sampler import identity_of, preview
+from .validation import vol
 
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 ATTR_CONFIRM = "confirm"

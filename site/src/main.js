@@ -56,13 +56,35 @@ function onTabKey(event) {
   location.hash = id;
 }
 
-function currentId() {
-  const id = decodeURIComponent(location.hash.slice(1));
-  return byId.has(id) ? id : "overview";
+// The longest view id is a few characters; a longer fragment names no view and is not decoded.
+const MAX_FRAGMENT = 64;
+
+// The view the fragment names, or null when it names none (unknown, too long, or a bad escape
+// such as "#%E0%A4%A" that makes decodeURIComponent throw). An empty fragment is the overview.
+function fragmentView(fragment) {
+  if (fragment === "") return "overview";
+  if (fragment.length > MAX_FRAGMENT) return null;
+  try {
+    const id = decodeURIComponent(fragment);
+    return byId.has(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+function showFragmentNotice(shown) {
+  let notice = document.getElementById("fragment-notice");
+  if (!notice && shown) {
+    notice = el("p", { id: "fragment-notice", class: "view-demo-notice", role: "status" }, "The link names no view of this dashboard, so the overview is shown.");
+    document.getElementById("panels").prepend(notice);
+  }
+  if (notice) notice.hidden = !shown;
 }
 
 function activate() {
-  const id = currentId();
+  const named = fragmentView(location.hash.slice(1));
+  showFragmentNotice(named === null);
+  const id = named ?? "overview";
   for (const [other, tab] of tabs) {
     const selected = other === id;
     tab.setAttribute("aria-selected", String(selected));

@@ -30,7 +30,7 @@ def _bad_tree(raw: Path) -> dict[str, str]:
     write_day(
         raw, household_id(96), DAY, f"{line.replace('"region":"NSW1"', '"region":"NSW1","region":"QLD1"')}\n".encode()
     )
-    write_day(raw, household_id(95), DAY, b"{" + b" " * (10 << 20) + b"}\n")  # a 10 MB line
+    write_day(raw, household_id(95), DAY, b"{" + b" " * (2 << 20) + b"}\n")  # a 2 MB line (under the file cap)
     write_day(raw, household_id(94), DAY, f"{line.replace('"2.0"', '"1.2"')}\n".encode())
     write_day(raw, household_id(93), DAY, b"")  # empty file
     # A household's record in another day's file.
@@ -46,7 +46,7 @@ def _bad_tree(raw: Path) -> dict[str, str]:
         "invalid utf-8": "invalid UTF-8",
         "invalid solar_kw": "NaN",
         "duplicate key": "duplicate key",
-        "line too long": "10 MB line",
+        "line too long": "2 MB line",
         "wrong schema_version": "schema 1.2",
         "file: empty file": "empty file",
         "day differs from file name": "record in another day's file",
@@ -83,7 +83,7 @@ def test_quarantine_names_the_household_and_reason(built: tuple[Path, Path, dict
     report = read_json(dirty / "cohort" / "quarantine.json")
     assert report["households"][household_id(98)]["rejected"] == {"invalid utf-8": 1}
     assert report["households"][household_id(93)]["files"][0]["reason"] == "empty file"
-    assert {"path": "..evil", "reason": "bad household id"} in report["paths"]
+    assert {"reason": "bad household id", "count": 2, "examples": ["..evil", "NOT-A-UUID"]} in report["paths"]
 
 
 def test_good_data_outputs_are_unchanged(built: tuple[Path, Path, dict[str, str]]) -> None:

@@ -7,7 +7,13 @@ import json
 import aiohttp
 import pytest
 
-from custom_components.nem_flex_telemetry.github_api import Endpoints, GitHubClient, Token, TransientError
+from custom_components.nem_flex_telemetry.github_api import (
+    CONFLICT_ATTEMPTS,
+    Endpoints,
+    GitHubClient,
+    Token,
+    TransientError,
+)
 from custom_components.nem_flex_telemetry.publish_plan import split_backlog
 from custom_components.nem_flex_telemetry.record import RecordInvalidError, canonical_json
 
@@ -141,7 +147,8 @@ async def test_a_branch_that_never_stops_moving_is_transient(github: GitHubServe
     github.race_next_ref_update(OWNER, REPO, {"busy.txt": b"busy\n"}, times=100)
     with pytest.raises(TransientError, match="kept moving"):
         await client.publish(REPOSITORY, HOUSEHOLD, make_records("2026-07-14T01:00:00Z", 12))
-    assert int(git(github, "rev-list", "--count", "main")) == 1 + 5  # the initial commit and 5 lost races
+    lost = CONFLICT_ATTEMPTS  # every attempt lost its race
+    assert int(git(github, "rev-list", "--count", "main")) == 1 + lost  # and the initial commit
     assert f"data/raw/{HOUSEHOLD}" not in git(github, "ls-tree", "-r", "--name-only", "main")
 
 

@@ -186,7 +186,11 @@ def two_hubs_legacy(hass: HomeAssistant) -> Household:
         },
     )
     garage = add_hub(hass, [("battery", "Garage Battery")], legacy=True, with_status=False)
-    main_values = dict(BATTERY_ONLY_VALUES) | {("Switchboard", "node_power_balance"): 0.005}  # $/kW per 5 min
+    # v0.3 duals are $/kW per period, and HAEO's first period is 1 minute: 0.001 $/kW is 0.06 $/kWh.
+    main_values = dict(BATTERY_ONLY_VALUES) | {
+        ("Switchboard", "node_power_balance"): 0.001,
+        ("Solar", "solar_forecast_limit"): -0.012,
+    }
     garage_values = {
         ("Garage Battery", "battery_power_active"): 1.0,
         ("Garage Battery", "battery_state_of_charge"): 80.0,

@@ -128,7 +128,7 @@ class Home:
             if asset["kind"] == "stationary_battery":
                 values[("Battery", "battery_power_active")] = -asset["setpoint_kw"]  # HAEO: discharge - charge
                 values[("Battery", "battery_state_of_charge")] = asset["soc_pct"]
-                values[("Battery", "battery_power_balance")] = dual
+                values[("Battery", "battery_power_balance")] = -dual  # HAEO's battery row: the opposite sign
             else:
                 values[("EV Charger", "load_power")] = asset["setpoint_kw"]
                 values[("EV Charger", "load_forecast_limit_price")] = "unknown" if dual is None else dual
@@ -146,20 +146,25 @@ class Home:
         result = await approve_as(hass, github, result, self.login)
         assert result["step_id"] == "household"
         household = {
-            "region": facts.region,
+            "region": facts.region.lower(),  # the selector's option for the region
             "postcode_prefix": facts.postcode_prefix,
             "repository": repository,
             "branch": "main",
         }
         result = await step(hass, result, household)
         assert result["step_id"] == "mapping", result.get("errors")
-        mapping = suggested(result) | {
+        proposed = {
+            key: value for key, value in suggested(result).items() if key not in ("import_limit", "export_limit")
+        }
+        mapping = proposed | {  # this household declares its envelope instead of HAEO's grid limits
             "import_limit_kw": facts.import_limit_kw,
             "export_limit_kw": facts.export_limit_kw,
         }
         result = await step(hass, result, mapping)
         while result["step_id"] == "asset":
             result = await step(hass, result, self._asset_answer(result))
+        assert result["step_id"] == "more_assets", result.get("errors")
+        result = await step(hass, result, {"next_step_id": "consent"})
         assert result["step_id"] == "consent", result.get("errors")
         assert result["description_placeholders"]["record"] != "-", result["description_placeholders"]["reason"]
         result = await step(hass, result, {"agree": True})

@@ -61,8 +61,13 @@ def gross_kwh(record: Mapping[str, Any]) -> float:
 
 
 def energy_balance_flagged(record: Mapping[str, Any]) -> bool:
-    """SCHEMA.md's energy balance: net ~ house + deferrable + setpoints - solar (skipped for a null setpoint)."""
-    setpoints = [asset["setpoint_kw"] for asset in record["assets"]]
+    """SCHEMA.md's energy balance: net ~ house + deferrable + setpoints - solar (skipped for a null setpoint,
+    except an unplugged or driving EV's, which is 0)."""
+    away = ("unplugged", "driving")
+    setpoints = [
+        0.0 if a["setpoint_kw"] is None and a.get("connection_state") in away else a["setpoint_kw"]
+        for a in record["assets"]
+    ]
     if any(setpoint is None for setpoint in setpoints):
         return False
     house, deferrable, solar = record["house_load_kw"], record["deferrable_load_kw"], record["solar_kw"]

@@ -40,7 +40,7 @@ BATTERY = {
     "setpoint_kw": 2.0,  # HAEO active -2.0 = charging 2 kW
     "available_up_kw": 3.0,  # 5 max charge - 2
     "available_down_kw": 7.0,  # 2 + 5 max discharge
-    "shadow_power_balance_price": -0.058,
+    "shadow_power_balance_price": 0.058,  # HAEO's -0.058 in the Switchboard's sign
 }
 
 
@@ -125,13 +125,18 @@ async def test_ev_departure_fields(hass: HomeAssistant, battery_and_ev: Househol
 @pytest.mark.parametrize(
     ("plug", "power", "soc_change", "dual", "expected"),
     [
-        (None, 0.0, -2.0, None, "driving"),  # dual null and SOC falling fast
-        (None, 0.0, 1.5, 0.06, "charging"),  # SOC rising
-        (None, -3.0, 0.0, 0.06, "discharging"),
-        (None, 0.0, 0.0, 0.06, "plugged_idle"),  # no plug sensor: HAEO still schedules it
+        (None, 0.0, -2.0, 0.06, "driving"),  # no plug sensor, SOC falling fast (HAEO still publishes the dual)
+        (None, 0.0, 1.5, 0.06, "unplugged"),  # SOC rising somewhere: not known to be home
+        (None, 4.0, 0.0, 0.06, "unplugged"),  # HAEO plans charging whether or not the car is there
+        (None, -3.0, 0.0, 0.06, "unplugged"),
+        (None, 0.0, 0.0, 0.06, "unplugged"),
         (None, 0.0, 0.0, None, "unplugged"),
+        ("on", 0.0, 1.5, 0.06, "charging"),  # plugged in, SOC rising
+        ("on", -3.0, 0.0, 0.06, "discharging"),
         ("on", 0.0, 0.0, None, "plugged_idle"),
-        ("unavailable", 0.0, -2.0, None, "driving"),  # plug unknown: inferred
+        ("off", 0.0, -2.0, 0.06, "unplugged"),
+        ("unavailable", 0.0, -2.0, 0.06, "driving"),  # plug unknown: like no plug sensor
+        ("unavailable", 4.0, 0.0, 0.06, "unplugged"),
     ],
 )
 async def test_ev_connection_state_inference(
@@ -203,10 +208,12 @@ async def test_bad_dual_is_null(hass: HomeAssistant, battery_only: Household, ba
         (("Grid", "grid_power_active"), "unknown", "is unknown"),
         (("Grid", "grid_power_active"), "garbage", "is not numeric"),
         (("Grid", "grid_power_active"), "nan", "is not finite"),
-        (("Solar", "solar_power"), "-1.0", "solar power is negative"),
+        (("Solar", "solar_power"), "-1.0", r"solar power \(kW\) -1 is outside 0 to 200"),
+        (("Solar", "solar_power"), "-0.011", r"solar power \(kW\) -0.011 is outside"),  # beyond the tolerance
         (("Grid", "import_price"), "unavailable", "is unavailable"),
         (("Battery", "battery_state_of_charge"), "unavailable", "is unavailable"),
-        (("Battery", "battery_state_of_charge"), "120", "outside 0-100"),
+        (("Battery", "battery_state_of_charge"), "120", "state of charge .* 120 is outside 0 to 100"),
+        (("Battery", "battery_state_of_charge"), "100.011", "100.011 is outside 0 to 100"),
         (("Battery", "battery_power_active"), "unavailable", "baseline needs it"),
     ],
 )
@@ -270,8 +277,9 @@ async def test_units_are_converted(hass: HomeAssistant, battery_only: Household)
 
 async def test_limits_from_entities_and_full_empty_battery(hass: HomeAssistant, battery_only: Household) -> None:
     battery_only.mapping |= {"import_limit": "number.dnsp_import", "export_limit": "number.dnsp_export"}
-    hass.states.async_set("number.dnsp_import", "10")
-    hass.states.async_set("number.dnsp_export", "-1.5")  # a signed export limit is published as a magnitude
+    hass.states.async_set("number.dnsp_import", "10", {"unit_of_measurement": "kW"})
+    # A signed export limit in W (as a DNSP's envelope sensor may report it) is published in kW as a magnitude.
+    hass.states.async_set("number.dnsp_export", "-1500", {"unit_of_measurement": "W"})
     record = build(hass, battery_only)
     assert (record["envelope_import_limit_kw"], record["envelope_export_limit_kw"]) == (10.0, 1.5)
     battery_only.values[0][("Battery", "battery_state_of_charge")] = 100.0
@@ -290,6 +298,12 @@ async def test_haeo_battery_marked_as_ev(hass: HomeAssistant, two_hubs_legacy: H
     """A V2G car modelled as a HAEO battery: + active power is discharge into the house."""
     garage = two_hubs_legacy.assets[1]
     garage |= {"kind": "ev"}
+    asset = build(hass, two_hubs_legacy)["assets"][1]
+    # No plug sensor: HAEO's plan to discharge it says nothing about the car being there.
+    assert (asset["connection_state"], asset["power_flow_capability"]) == ("unplugged", "none")
+    assert (asset["available_up_kw"], asset["available_down_kw"]) == (0.0, 0.0)
+    garage["plug_entity"] = "binary_sensor.garage_car_plugged_in"
+    hass.states.async_set("binary_sensor.garage_car_plugged_in", "on")
     asset = build(hass, two_hubs_legacy)["assets"][1]
     assert asset["setpoint_kw"] == -1.0
     assert asset["connection_state"] == "discharging"

@@ -12,6 +12,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from custom_components.nem_flex_telemetry.const import LOGGER
 from tests.github_server import GitHubServer
 
 from .conftest import Household, signed_in
@@ -24,10 +25,11 @@ class StatusSite:
 
     def __init__(self) -> None:
         self.body = '{"cohort_size": 42, "generated_at": "2026-11-22T00:00:00Z"}'
+        self.status = 200
         self.url = ""
 
     async def handle(self, request: web.Request) -> web.Response:
-        return web.Response(text=self.body, content_type="application/json")
+        return web.Response(text=self.body, status=self.status, content_type="application/json")
 
 
 @pytest.fixture
@@ -88,3 +90,43 @@ async def test_only_signed_in_households_fetch_it(
 ) -> None:
     entry = await setup_entry(battery_only)
     assert entry.runtime_data.cohort is None
+
+
+def reachability_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == LOGGER.name and r.levelname == "INFO" and "reachable" in r.message
+    ]
+
+
+async def test_unreachable_feed_is_logged_once_and_once_when_back(
+    hass: HomeAssistant,
+    battery_only: Household,
+    github: GitHubServer,
+    status_site: StatusSite,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level("DEBUG")
+    entry = signed_in(battery_only.entry(), github)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options={**entry.options, "status_url": status_site.url})
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    cohort = entry.runtime_data.cohort
+    await cohort.async_refresh()
+    assert reachability_lines(caplog) == []  # reachable from the start: nothing to say
+
+    status_site.status = 503
+    for _ in range(3):
+        await cohort.async_refresh()
+    assert reachability_lines(caplog) == [
+        f"The cohort feed is unreachable ({status_site.url}: ClientResponseError); will keep trying"
+    ]
+    assert cohort_state(hass) == "42"  # the last size stays
+
+    status_site.status, status_site.body = 200, '{"cohort_size": 43}'
+    for _ in range(2):
+        await cohort.async_refresh()
+    assert reachability_lines(caplog)[1:] == ["The cohort feed is reachable again"]
+    assert cohort_state(hass) == "43"

@@ -9,6 +9,7 @@ import pytest
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
 
 from custom_components.nem_flex_telemetry.const import DOMAIN
 from tests.github_server import GitHubServer
@@ -17,7 +18,7 @@ from .conftest import Household
 
 CANDIDATES = "plug: binary_sensor.ev_plugged_in; soc: sensor.ev_battery_level"
 HOUSEHOLD = {
-    "region": "QLD1",
+    "region": "qld1",  # the selector's option for QLD1
     "postcode_prefix": "410",
     "repository": "purcell-lab/nem-flex-telemetry-data",
     "branch": "main",
@@ -76,7 +77,10 @@ async def test_full_flow_with_errors(hass: HomeAssistant, battery_and_ev: Househ
     discovered = suggested(result)
     assert discovered["grid_power"] == hub.id("Grid", "grid_power_active")
     assert discovered["import_price"] == hub.id("Grid", "import_price")
-    result = await step(hass, result, discovered)
+    # HAEO's own grid limits are proposed; without them (or a declared value) the form refuses.
+    assert discovered["import_limit"] == hub.id("Grid", "max_power_source_target")
+    no_limits = {key: value for key, value in discovered.items() if key not in ("import_limit", "export_limit")}
+    result = await step(hass, result, no_limits)
     assert result["errors"] == {"import_limit_kw": "limit_required", "export_limit_kw": "limit_required"}
     result = await step(hass, result, limits(discovered))
     assert result["step_id"] == "asset"
@@ -111,6 +115,8 @@ async def test_full_flow_with_errors(hass: HomeAssistant, battery_and_ev: Househ
     result = await step(hass, result, ev)
     assert result["errors"] == {"asset_id": "duplicate_asset_id"}
     result = await step(hass, result, {**ev, "asset_id": "ev1"})
+    assert result["step_id"] == "more_assets"
+    result = await step(hass, result, {"next_step_id": "consent"})
     assert result["step_id"] == "consent"
     shown = json.loads(result["description_placeholders"]["record"])
     assert shown["house_load_kw"] == 2.5  # the EV charger is not house load
@@ -124,7 +130,11 @@ async def test_full_flow_with_errors(hass: HomeAssistant, battery_and_ev: Househ
     assert entry.data["region"] == "QLD1"
     assert entry.data["licence"] == "CC-BY-4.0"
     assert entry.data["consent_time"]
-    assert entry.options["mapping"]["load_powers"] == [hub.id("House Load", "load_power")]
+    registry = er.async_get(hass)
+    house_load = registry.async_get(hub.id("House Load", "load_power"))
+    assert house_load is not None
+    assert entry.options["mapping"]["load_powers"] == [house_load.id]  # stored by registry id
+    assert entry.minor_version == 2
     assert entry.options["repository"] == "purcell-lab/nem-flex-telemetry-data"
     assert entry.data["login"] == "household"
     assert entry.data["github_url"] == github.url
@@ -149,6 +159,7 @@ async def test_consent_needs_a_record(hass: HomeAssistant, battery_only: Househo
     result = await step(hass, result, HOUSEHOLD)
     result = await step(hass, result, limits(suggested(result)))
     result = await step(hass, result, {**suggested(result), "include": False})  # battery left out
+    result = await step(hass, result, {"next_step_id": "consent"})
     assert result["step_id"] == "consent"
     assert json.loads(result["description_placeholders"]["record"])["assets"] == []
     hass.states.async_set(battery_only.mapping["grid_power"], "unavailable")
@@ -166,10 +177,10 @@ async def test_reconfigure(hass: HomeAssistant, battery_only: Household) -> None
     entry = battery_only.entry()
     entry.add_to_hass(hass)
     result = dict(await entry.start_reconfigure_flow(hass))
-    assert suggested(result) == {"region": "QLD1", "postcode_prefix": "410"}
-    result = await step(hass, result, {"region": "NSW1", "postcode_prefix": "2000"})
+    assert suggested(result) == {"region": "qld1", "postcode_prefix": "410"}
+    result = await step(hass, result, {"region": "nsw1", "postcode_prefix": "2000"})
     assert result["errors"] == {"postcode_prefix": "invalid_postcode_prefix"}
-    result = await step(hass, result, {"region": "NSW1", "postcode_prefix": "200"})
+    result = await step(hass, result, {"region": "nsw1", "postcode_prefix": "200"})
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert entry.data["region"] == "NSW1"
@@ -198,10 +209,14 @@ async def options_configure(hass: HomeAssistant, result: dict[str, Any], user_in
     return dict(await hass.config_entries.options.async_configure(result["flow_id"], user_input))
 
 
-async def test_options_mapping(hass: HomeAssistant, loaded: Any) -> None:
+async def test_options_mapping(hass: HomeAssistant, loaded: Any, battery_and_ev: Household) -> None:
+    # The entry (1.1, entity ids) was migrated to registry ids; the form shows entity ids.
+    assert loaded.minor_version == 2
+    grid = er.async_get(hass).async_get(battery_and_ev.mapping["grid_power"])
+    assert grid is not None and loaded.options["mapping"]["grid_power"] == grid.id
     result = await options_step(hass, loaded, "mapping")
     mapping = suggested(result)
-    assert mapping["grid_power"] == loaded.options["mapping"]["grid_power"]
+    assert mapping["grid_power"] == battery_and_ev.mapping["grid_power"]
     del mapping["import_limit_kw"]
     result = await options_configure(hass, result, mapping)
     assert result["errors"] == {"import_limit_kw": "limit_required"}
@@ -221,16 +236,24 @@ async def test_options_assets_adds_the_ev(hass: HomeAssistant, loaded: Any, batt
     assert ev["asset_id"] == "ev_charger" and ev["include"] is False
     result = await options_configure(hass, result, {**ev, "include": True, "capacity_kwh": 60.0})
     assert result["errors"] == {"max_charge_kw": "required", "soc_entity": "required"}
-    result = await options_configure(
-        hass,
-        result,
-        {**ev, "include": True, "capacity_kwh": 60.0, "max_charge_kw": 7.0, "soc_entity": "sensor.ev_battery_level"},
-    )
+    answer = {
+        **ev,
+        "include": True,
+        "capacity_kwh": 60.0,
+        "max_charge_kw": 7.0,
+        "soc_entity": "sensor.ev_battery_level",
+    }
+    result = await options_configure(hass, result, answer)
+    # No plug sensor: mapping one is recommended once; submitting again goes on without.
+    assert result["errors"] == {"plug_entity": "plug_recommended"}
+    result = await options_configure(hass, result, answer)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert [a["asset_id"] for a in loaded.options["assets"]] == ["battery", "ev_charger"]
     hub = battery_and_ev.hubs[0]
-    assert loaded.options["mapping"]["load_powers"] == [hub.id("House Load", "load_power")]
+    house_load = er.async_get(hass).async_get(hub.id("House Load", "load_power"))
+    assert house_load is not None
+    assert loaded.options["mapping"]["load_powers"] == [house_load.id]
 
 
 async def test_options_publishing(hass: HomeAssistant, loaded: Any) -> None:

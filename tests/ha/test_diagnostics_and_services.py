@@ -19,7 +19,7 @@ from .conftest import HOUSEHOLD_ID, Household
 NOW = datetime(2026, 11, 22, 3, 7, tzinfo=UTC)
 
 
-async def test_diagnostics_redact_token_and_household_id(
+async def test_diagnostics_redact_token_household_id_and_login(
     hass: HomeAssistant,
     battery_only: Household,
     freezer: FrozenDateTimeFactory,
@@ -29,7 +29,13 @@ async def test_diagnostics_redact_token_and_household_id(
     battery_only.publish(hass)
     entry = battery_only.entry()
     entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(entry, data={**entry.data, "token": "gho_SECRET_TOKEN_VALUE"})
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, "token": "gho_SECRET_TOKEN_VALUE", "login": "household-login"}
+    )
+    # A household's own data repository carries its login as the owner.
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "repository": "household-login/nem-flex-telemetry-data"}
+    )
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     await entry.runtime_data.sampler.async_sample(NOW)
@@ -37,6 +43,9 @@ async def test_diagnostics_redact_token_and_household_id(
     text = json.dumps(diagnostics)
     assert "gho_SECRET_TOKEN_VALUE" not in text
     assert HOUSEHOLD_ID not in text
+    assert "household-login" not in text
+    assert diagnostics["data"]["login"] == "**REDACTED**"
+    assert diagnostics["options"]["repository"] == "**REDACTED**/nem-flex-telemetry-data"
     assert diagnostics == snapshot
 
 

@@ -17,8 +17,12 @@ from .conftest import Household, standard_mapping
 async def test_battery_only_mapping_matches_haeo(hass: HomeAssistant, battery_only: Household) -> None:
     discovery = discover(hass)
     assert discovery.found
-    expected = standard_mapping(battery_only.hubs[0])
+    hub = battery_only.hubs[0]
+    expected = standard_mapping(hub)
     del expected["import_limit_kw"], expected["export_limit_kw"]
+    # HAEO's own grid limits (v0.4: max_power_source_target / max_power_target_source) are proposed too.
+    expected |= {"import_limit": hub.id("Grid", "max_power_source_target")}
+    expected |= {"export_limit": hub.id("Grid", "max_power_target_source")}
     assert default_mapping(discovery) == expected
     [battery] = asset_candidates(discovery)
     assert battery["asset_id"] == "battery"
@@ -35,7 +39,8 @@ async def test_ev_load_is_proposed_and_removed_from_house_load(hass: HomeAssista
     assert ev["power_sign"] == "charge_positive"
     mapping = default_mapping(discovery)
     hub = battery_and_ev.hubs[0]
-    assert set(mapping["load_powers"]) == {hub.id("House Load", "load_power"), hub.id("EV Charger", "load_power")}
+    # HAEO v0.4 marks the EV charger curtailable and the house load fixed: only the fixed one is house load.
+    assert mapping["load_powers"] == [hub.id("House Load", "load_power")]
     assert without_ev_loads(mapping, [ev])["load_powers"] == [hub.id("House Load", "load_power")]
     # The house load's forecast dual is chosen, not the EV charger's.
     assert mapping["load_forecast_dual"] == hub.id("House Load", "load_forecast_limit_price")
@@ -48,7 +53,8 @@ async def test_two_hubs_renamed_entities_and_legacy_attributes(hass: HomeAssista
     mapping = default_mapping(discovery)
     assert mapping["grid_power"] == "sensor.meter_net_power"
     ids = {c["asset_id"]: c for c in asset_candidates(discovery)}
-    assert set(ids) == {"battery", "garage_battery"}
+    # HAEO v0.3 loads carry no curtailment: the house load is offered too (not included unless chosen).
+    assert set(ids) == {"battery", "garage_battery", "house_load"}
     assert ids["battery"]["soc_entity"] == "sensor.powerwall_soc"
 
 

@@ -8,10 +8,13 @@ from pathlib import Path
 
 from custom_components.nem_flex_telemetry import config_flow
 from custom_components.nem_flex_telemetry.const import (
+    ISSUE_CLOCK_AHEAD,
+    ISSUE_DISK_FULL,
     ISSUE_ENTITY_GONE,
     ISSUE_HAEO_FAILING,
     ISSUE_HAEO_NOT_FOUND,
     ISSUE_NO_PUSH_ACCESS,
+    ISSUE_OUTBOX_UNREADABLE,
 )
 
 PACKAGE = Path(config_flow.__file__).parent
@@ -40,7 +43,9 @@ def test_every_error_is_translated() -> None:
     errors |= {"required"}
     assert errors <= set(STRINGS["config"]["error"])
     assert STRINGS["config"]["error"] == STRINGS["options"]["error"]
-    assert {ISSUE_HAEO_NOT_FOUND, ISSUE_ENTITY_GONE, ISSUE_HAEO_FAILING, ISSUE_NO_PUSH_ACCESS} == set(STRINGS["issues"])
+    issues = {ISSUE_HAEO_NOT_FOUND, ISSUE_ENTITY_GONE, ISSUE_HAEO_FAILING, ISSUE_NO_PUSH_ACCESS}
+    issues |= {ISSUE_DISK_FULL, ISSUE_CLOCK_AHEAD, ISSUE_OUTBOX_UNREADABLE}
+    assert issues == set(STRINGS["issues"])
 
 
 def test_every_action_and_exception_is_translated() -> None:

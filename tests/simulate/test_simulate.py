@@ -99,10 +99,14 @@ def test_envelope_duals_are_nonzero_exactly_when_the_envelope_binds(cohort: dict
             at_import_cap = abs(r["net_import_kw"] - r["envelope_import_limit_kw"]) < 1e-3
             if r["shadow_envelope_export_price"]:
                 assert at_export_cap
+                assert r["shadow_envelope_export_price"] < 0  # SCHEMA.md: a binding limit's dual is <= 0
                 binding["export"] += 1
             if r["shadow_envelope_import_price"]:
                 assert at_import_cap
+                assert r["shadow_envelope_import_price"] < 0
                 binding["import"] += 1
+            for asset in r["assets"]:  # asset duals in the Switchboard's sign
+                assert asset["shadow_power_balance_price"] in (None, r["shadow_energy_price"])
             if r["solar_kw"] == 0:
                 assert r["shadow_solar_forecast_price"] == 0
     assert binding["export"] > 50, "midday export envelopes bind in a 50-household cohort"
