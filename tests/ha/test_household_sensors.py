@@ -171,8 +171,8 @@ async def test_next_interval_price_from_the_price_inputs_forecast(
     when = datetime(2026, 11, 22, 6, tzinfo=UTC)
     freezer.move_to(when - timedelta(minutes=3))
     await setup_entry(battery_only)
-    await sample(hass, freezer, battery_only, when, price=0.30)
-    assert value(hass, "buy_price_next_interval") == "unavailable"  # no forecast on the input
+    await sample(hass, freezer, battery_only, when, price=0.30, forecast=[])
+    assert value(hass, "buy_price_next_interval") == "unavailable"  # the input forecasts nothing
     forecast = [
         {"time": when, "value": 0.30},
         {"time": when + timedelta(minutes=3), "value": 0.31},
