@@ -1,11 +1,13 @@
-# Every target runs inside the project's Python >= 3.14.2 environment (scripts/run).
+# Every target runs inside the project's Python >= 3.14.2 environment (scripts/run); test-ha-oldest
+# runs the HA tests in the Python 3.13 environment of the oldest supported Home Assistant.
 RUN := scripts/run
 PYTEST_CORE := $(RUN) python -m pytest -p no:homeassistant -p no:cacheprovider --ignore=tests/ha --ignore=tests/faults/ha
 PYTEST_HA := $(RUN) python -m pytest -p no:cacheprovider tests/ha tests/faults/ha
+PYTEST_HA_OLDEST := NFT_TOOLCHAIN=oldest $(PYTEST_HA) --ignore=tests/ha/test_end_to_end.py
 
-.PHONY: setup test lint types test-core test-ha simulate site serve demo demo-sample github-server
+.PHONY: setup test lint types test-core test-ha test-ha-oldest simulate site serve demo demo-sample github-server
 
-setup:  ## Install everything: Python 3.14 env (HA 2026.10, pandas, pyarrow, tools), Chromium, npm packages
+setup:  ## Install everything: Python 3.14 env (HA 2026.10, pandas, pyarrow, tools), Chromium, npm packages, Python 3.13 env (HA 2026.1)
 	scripts/toolchain.sh
 
 test: setup lint types  ## Lint, type-check and run the whole test suite
@@ -21,8 +23,11 @@ types:
 test-core:  ## Tests without Home Assistant's harness (record, aggregation, site, local GitHub server)
 	$(PYTEST_CORE) $(ARGS)
 
-test-ha:  ## Home Assistant integration tests (pytest-homeassistant-custom-component)
+test-ha:  ## Home Assistant integration tests (pytest-homeassistant-custom-component), newest pinned HA
 	$(PYTEST_HA) $(ARGS)
+
+test-ha-oldest:  ## The same on the oldest supported HA (requirements/ha-oldest.txt; no end-to-end test)
+	$(PYTEST_HA_OLDEST) $(ARGS)
 
 simulate:  ## Synthetic cohort: make simulate ARGS="--households 50 --days 2 --seed 1 --out /tmp/x"
 	$(RUN) python -m aggregation simulate $(ARGS)

@@ -28,6 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=None, help="keep the data here (default: a temp folder)")
     parser.add_argument("--reuse", action="store_true", help="reuse <workdir>/raw from an earlier run of the same size")
+    parser.add_argument(
+        "--ingest-households", type=int, default=200, help="household repositories for the ingest figure (0: skip)"
+    )
+    parser.add_argument("--ingest-concurrency", type=int, default=16)
+    parser.add_argument("--only-ingest", action="store_true", help="print only the ingest figure")
 
 
 def _descendants(root: int) -> set[int]:
@@ -108,6 +113,13 @@ def _line(label: str, seconds: float, records: int, size: int, peak: float) -> s
 
 def run(args: argparse.Namespace) -> int:
     from aggregation.simulate import simulate
+
+    if args.ingest_households > 0:
+        from aggregation.bench_ingest import bench_ingest
+
+        bench_ingest(args.ingest_households, args.ingest_concurrency, args.workdir and args.workdir / "ingest")
+    if args.only_ingest:
+        return 0
 
     base = args.workdir or Path(tempfile.mkdtemp(prefix="nft-bench-"))
     raw, out = base / "raw", base / "out"

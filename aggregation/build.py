@@ -25,8 +25,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aggregation import datapackage, jsonfile, layout, publish, quarantine, state, store
+from aggregation import datapackage, jsonfile, layout, publish, published, quarantine, state, store
 from aggregation.day import DayJob, DayResult, rebuild_day
+from aggregation.progress import Progress
 from aggregation.state import FileEntry
 from aggregation.views import (
     assets,
@@ -80,28 +81,13 @@ class Summary:
         )
 
 
-class Progress:
-    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
-
-    def __init__(self, total: int) -> None:
-        self.total = max(total, 1)
-        self.done = 0
-        self.enabled = sys.stderr.isatty()
-
-    def advance(self, step: int) -> None:
-        self.done += step
-        if self.enabled:
-            filled = int(30 * self.done / self.total)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} files")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--raw", type=Path, default=Path("data/raw"), help="raw layout root (default: data/raw)")
+    parser.add_argument(
+        "--raw",
+        type=Path,
+        default=Path("work/raw"),
+        help="raw layout root, as the ingest writes it (default: work/raw)",
+    )
     parser.add_argument("--out", type=Path, default=Path("data/cohort"), help="cohort folder (default: data/cohort)")
     parser.add_argument("--views", type=Path, default=Path("site/data"), help="view JSON folder (default: site/data)")
     parser.add_argument("--state", type=Path, default=None, help="state file (default: <out>/state.json)")
@@ -259,12 +245,21 @@ def build(
     known.days = sorted(all_days)
     store.prune_records(out, known.days, RECORDS_KEPT_DAYS)
     known.rejected_paths = rejected_paths
-    summary.days = len(days)
-    summary.households = len(households)
-    _write_outputs(out, views, known, days, generated_at or common.utc(now), demo)
+    summary.days, summary.households = len(days), len(households)
+    rewritten = days | _hand_edited_days(out, known, days, full=full)
+    _write_outputs(out, views, known, rewritten, generated_at or common.utc(now), demo)
+    published.record(out)
     jsonfile.write(state_path, known.to_data(), indent=1, sort_keys=True)
     summary.seconds = time.perf_counter() - began
     return summary
+
+
+def _hand_edited_days(out: Path, known: state.State, days: set[str], *, full: bool) -> set[str]:
+    """Days whose published partitions differ from what the last run wrote: they are written again."""
+    repaired: set[str] = set() if full else published.tampered_days(out, known.days)
+    if repaired - days:
+        print(f"build: republishing {len(repaired - days)} days whose partitions were edited by hand", file=sys.stderr)
+    return repaired
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,6 +15,8 @@ from typing import Protocol, cast
 COMMANDS = {
     "simulate": ("aggregation.simulate", "write a synthetic cohort of households in the raw layout"),
     "build": ("aggregation.build", "validate raw JSONL and build cohort Parquet and dashboard views"),
+    "register": ("aggregation.register", "process join and leave issues into the registry (data/registry.json)"),
+    "ingest": ("aggregation.ingest", "fetch the changed day files of registered household repositories"),
     "bench": ("aggregation.bench", "measure the aggregation against the naive way and print figures"),
 }
 

@@ -32,8 +32,12 @@ FIELD_DOCS: Final[dict[str, tuple[str, str]]] = {
     "price_buy": ("number", "$/kWh, mean over household-intervals of price_signal_seen"),
     "price_sell": ("number", "$/kWh, mean over household-intervals of price_export_seen"),
     "cost_actual_aud": ("number", "AUD, import x buy - export x sell, x 5/60 per interval"),
-    "cost_baseline_aud": ("number", "AUD, the same for naive_baseline_kw"),
-    "saving_aud": ("number", "AUD, cost_baseline_aud - cost_actual_aud"),
+    "cost_baseline_aud": ("number", "AUD, the same for naive_baseline_kw (intervals with a usable baseline)"),
+    "saving_aud": (
+        "number",
+        "AUD, baseline cost - actual cost over the intervals with a usable baseline (a baseline equal to the "
+        "house load, the prior system's meaning, is left out of both cost_baseline_aud and saving_aud)",
+    ),
     "energy_balance_flagged": ("integer", "intervals flagged by the energy-balance check"),
     "suppressed": ("boolean", "true when the cell fails the small-cell rule; its values are then null"),
 }

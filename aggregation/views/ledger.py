@@ -48,7 +48,9 @@ def build(inputs: Inputs) -> dict[str, Any]:
     notes = (
         "Cost of an interval = import kW x buy price x 5/60 when importing, export kW x sell price x 5/60 "
         "(negative) when exporting; the baseline applies the same to naive_baseline_kw. Saving = baseline - actual. "
-        f"Baseline methods present: {', '.join(methods) or 'none'}. The cumulative saving adds only published "
+        "Intervals whose baseline is the house load (the prior system's meaning) are left out of the baseline "
+        f"and the saving. Baseline methods present: {', '.join(methods) or 'none'}. The cumulative saving adds "
+        "only published "
         "(unsuppressed) points."
     )
     return {

@@ -190,14 +190,13 @@ def candidates_text(sweep: Mapping[str, list[str]]) -> str:
     return "; ".join(lines) if lines else "-"
 
 
-# Selector option keys must be lowercase translation keys (hassfest); entries and records keep the
-# NEM region id, so the flow maps the chosen option back.
-REGION_BY_OPTION: Final = {region.lower(): region for region in REGIONS}
-
-
 def region_option(region: str) -> str:
-    """The selector option of a NEM region id."""
+    """The selector option of a NEM region id: option keys must be lowercase translation keys (hassfest)."""
     return region.lower()
+
+
+# Entries and records keep the NEM region id, so the flow maps the chosen option back.
+REGION_BY_OPTION: Final = {region_option(region): region for region in REGIONS}
 
 
 def with_region_id(user_input: Mapping[str, Any]) -> dict[str, Any]:
@@ -689,14 +688,27 @@ class NemFlexOptionsFlow(OptionsFlowWithReload):
         if user_input is not None:
             errors = self._asset_steps.answer(user_input)
         if self._asset_steps.done:
-            mapping = without_ev_loads(self._current()[0], self._asset_steps.assets)
-            return self._save_mapping(mapping, self._asset_steps.assets)
+            return await self.async_step_more_assets()
         return self.async_show_form(
             step_id="asset",
             data_schema=self._asset_steps.form_schema(self),
             errors=errors,
             description_placeholders=self._asset_steps.placeholders() | {"candidates": self._candidates},
         )
+
+    async def async_step_more_assets(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Add an asset discovery missed, or save the assets."""
+        return self.async_show_menu(step_id="more_assets", menu_options=["manual_asset", "save_assets"])
+
+    async def async_step_manual_asset(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """An empty asset form: the user picks its kind and entities."""
+        self._asset_steps.add_manual()
+        return await self.async_step_asset()
+
+    async def async_step_save_assets(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Store the assets (EV chargers leave the house load)."""
+        mapping = without_ev_loads(self._current()[0], self._asset_steps.assets)
+        return self._save_mapping(mapping, self._asset_steps.assets)
 
     async def async_step_publishing(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Pause publishing or change the upload target."""

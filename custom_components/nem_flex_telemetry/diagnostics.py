@@ -9,7 +9,7 @@ from typing import Any
 from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_HOUSEHOLD_ID, CONF_LOGIN
+from .const import CONF_ASSETS, CONF_HOUSEHOLD_ID, CONF_LOGIN, CONF_MAPPING
 from .runtime import NemFlexConfigEntry
 
 TO_REDACT = {"token", "access_token", "refresh_token", "device_code", "user_code", CONF_HOUSEHOLD_ID, CONF_LOGIN}
@@ -28,6 +28,7 @@ def _without_login(value: Any, login: str) -> Any:
 
 async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: NemFlexConfigEntry) -> dict[str, Any]:
     """What support needs to see, without secrets."""
+    sampler = entry.runtime_data.sampler
     status = {
         key: value.isoformat() if isinstance(value, (date, datetime)) else value
         for key, value in asdict(entry.runtime_data.sampler.status).items()
@@ -37,7 +38,10 @@ async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: NemFlex
     login = entry.data.get(CONF_LOGIN)
     diagnostics = {
         "data": async_redact_data(dict(entry.data), TO_REDACT),
-        "options": async_redact_data(dict(entry.options), TO_REDACT),
+        # The mapping as sampled: current entity ids (it is stored by registry id).
+        "options": async_redact_data(
+            {**entry.options, CONF_MAPPING: dict(sampler.mapping), CONF_ASSETS: list(sampler.assets)}, TO_REDACT
+        ),
         "status": status,
         "outbox": {
             "pending": entry.runtime_data.outbox.pending_count(),

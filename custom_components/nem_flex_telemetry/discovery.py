@@ -1,9 +1,10 @@
-"""Find HAEO's outputs in the entity registry and propose a mapping.
+"""Find HAEO's hubs, elements, outputs and inputs in the registries and propose a mapping.
 
-Entities are matched by what they are (platform ``haeo``, ``translation_key`` ==
-HAEO's output name, or the ``output_name`` / ``field_type`` / older ``output_type``
-state attributes), never by entity id, so renamed entities and several hubs work.
-Outputs are grouped per HAEO hub (config entry) and per element (subentry/device).
+Entities are matched by what they are (platform ``haeo``; outputs by ``translation_key`` == HAEO's
+output name or the ``output_name`` attribute; inputs by HAEO's field name from the ``field_name``
+attribute, the translation key or the unique id), never by entity id, so renamed entities, several
+hubs and HAEO before its first run (registry entries without states) work. Elements are grouped per
+hub (config entry) and subentry, named from the device registry. docs/HAEO.md lists the versions.
 """
 
 from __future__ import annotations

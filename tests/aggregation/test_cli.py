@@ -46,7 +46,7 @@ def test_an_empty_raw_tree_gives_empty_views_not_an_error(tmp_path: Path) -> Non
 def test_help_lists_the_default_folders() -> None:
     done = _cli("build", "--help")
     assert done.returncode == 0
-    assert "data/raw" in done.stdout and "data/cohort" in done.stdout and "site/data" in done.stdout
+    assert "work/raw" in done.stdout and "data/cohort" in done.stdout and "site/data" in done.stdout
 
 
 def _five_households(raw: Path, days: int = 2) -> None:

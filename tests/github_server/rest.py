@@ -18,7 +18,9 @@ DOCS = "https://docs.github.com/rest"
 RAW_TYPES = ("application/vnd.github.raw", "application/vnd.github.v3.raw")
 FILE_MODES = ("100644", "100755", "040000", "160000", "120000")
 JSON_CONTENT_LIMIT = 1024 * 1024  # larger files need the raw media type
-TOKEN: web.RequestKey[Token] = web.RequestKey("token", Token)
+# aiohttp 3.14 types request storage with RequestKey; the aiohttp of HA 2026.1 (3.13) has none, and a str key
+# works on both.
+TOKEN: web.RequestKey[Token] | str = web.RequestKey("token", Token) if hasattr(web, "RequestKey") else "token"
 
 
 class ApiError(web.HTTPException):
@@ -74,9 +76,15 @@ async def get_user(request: web.Request) -> web.Response:
 
 
 def repo_for(request: web.Request, *, write: bool = False) -> Repo:
-    """The repository in the path; 404 when the caller may not see it (or, for writes, push to it)."""
+    """The repository in the path; 404 when the caller may not see it (or, for writes, push to it).
+
+    A renamed or transferred repository's old name answers 301 (GET) or 307 (other methods) to the new one.
+    """
     state, login = state_of(request), login_of(request)
-    repo = state.repo(request.match_info["owner"], request.match_info["repo"])
+    owner, name = request.match_info["owner"], request.match_info["repo"]
+    repo = state.repo(owner, name)
+    if repo is None and (moved := state.moved_repo(owner, name)) is not None and moved.can_see(login):
+        raise moved_permanently(request, owner, name, moved)
     if repo is None or not repo.can_see(login):
         raise not_found()
     if write:
@@ -91,33 +99,13 @@ def repo_for(request: web.Request, *, write: bool = False) -> Repo:
     return repo
 
 
-async def get_repo(request: web.Request) -> web.Response:
-    repo, login = repo_for(request), login_of(request)
-    state, base = state_of(request), base_url(request)
-    owner = state.users.get(repo.owner) or User(repo.owner, 0)
-    body: dict[str, Any] = {
-        "id": repo.id,
-        "node_id": f"R_{repo.id}",
-        "name": repo.name,
-        "full_name": repo.full_name,
-        "private": repo.private,
-        "visibility": "private" if repo.private else "public",
-        "owner": {"login": owner.login, "id": owner.id, "type": "User"},
-        "html_url": f"{base}/{repo.full_name}",
-        "url": f"{base}/repos/{repo.full_name}",
-        "default_branch": repo.default_branch,
-        "archived": repo.archived,
-        "fork": False,
-    }
-    if login is not None:
-        body["permissions"] = {
-            "admin": login == repo.owner,
-            "maintain": login == repo.owner,
-            "push": repo.can_push(login),
-            "triage": repo.can_push(login),
-            "pull": True,
-        }
-    return web.json_response(body)
+def moved_permanently(request: web.Request, owner: str, name: str, repo: Repo) -> web.HTTPException:
+    old = f"/repos/{owner}/{name}"
+    target = str(request.url.with_path(f"/repos/{repo.full_name}{request.path[len(old) :]}"))
+    status = 301 if request.method in ("GET", "HEAD") else 307
+    exc = ApiError(status, {"message": "Moved Permanently", "url": target, "documentation_url": DOCS})
+    exc.headers["Location"] = target
+    return exc
 
 
 def api_url(request: web.Request, repo: Repo, tail: str) -> str:
@@ -190,4 +178,4 @@ def default_person(request: web.Request) -> Person:
 
 
 def routes() -> list[web.RouteDef]:
-    return [web.get("/user", get_user), web.get("/repos/{owner}/{repo}", get_repo)]
+    return [web.get("/user", get_user)]

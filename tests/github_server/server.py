@@ -8,7 +8,8 @@ simply waits for it.
 from __future__ import annotations
 
 import asyncio
-import itertools
+import hashlib
+import shutil
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -17,8 +18,7 @@ from typing import Self
 
 from aiohttp import web
 
-from . import contents, git_data, oauth, rest
-from .gitrepo import GitRepo
+from . import contents, git_data, git_http, issues, oauth, repos, rest
 from .oauth import STATE
 from .state import LoggedRequest, Race, RateLimit, Repo, ServerState, User
 
@@ -69,8 +69,11 @@ def _rate_headers(limit: RateLimit) -> dict[str, str]:
 
 @web.middleware
 async def api_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Token check, primary and secondary rate limits and their headers, for every API path."""
-    if request.path.startswith("/login/"):
+    """Token check, primary and secondary rate limits and their headers, for every API path.
+
+    A conditional request answered 304 is refunded when it carried a token, as GitHub does.
+    """
+    if request.path.startswith("/login/") or git_http.is_git_path(request.path):
         return await handler(request)
     state = request.app[STATE]
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
@@ -103,13 +106,29 @@ async def api_auth(request: web.Request, handler: Handler) -> web.StreamResponse
         exc.headers.update(headers)
         raise exc
     limit.used += 1
-    headers = headers | _rate_headers(limit)
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        exc.headers.update(headers)
+        exc.headers.update(headers | _rate_headers(limit))
         raise
-    response.headers.update(headers)
+    if response.status == 304 and token is not None:
+        limit.used -= 1
+    response.headers.update(headers | _rate_headers(limit))
+    return response
+
+
+@web.middleware
+async def conditional(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """An ``ETag`` on every JSON or raw GET answer; ``If-None-Match`` with it gets an empty 304."""
+    response = await handler(request)
+    body = response.body if isinstance(response, web.Response) else None
+    if request.method not in ("GET", "HEAD") or response.status != 200 or not isinstance(body, bytes):
+        return response
+    etag = response.headers.get("ETag") or f'W/"{hashlib.sha256(body).hexdigest()[:40]}"'
+    response.headers["ETag"] = etag
+    wanted = {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}
+    if etag in wanted or etag.removeprefix("W/") in {t.removeprefix("W/") for t in wanted}:
+        return web.Response(status=304, headers={"ETag": etag})
     return response
 
 
@@ -132,20 +151,30 @@ class GitHubServer:
         self.host, self.port = host, port
         self.state = ServerState(
             client_id=client_id,
+            root=root,
             clock=clock,
             expiring_tokens=expiring_tokens,
             device_interval=device_interval,
             device_expires_in=device_expires_in,
         )
-        self._ids = itertools.count(1001)
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
 
     # Lifecycle -----------------------------------------------------------
     def make_app(self) -> web.Application:
-        app = web.Application(middlewares=[log_requests, inject_faults, api_auth], client_max_size=200 * 1024**2)
+        app = web.Application(
+            middlewares=[log_requests, inject_faults, api_auth, conditional], client_max_size=200 * 1024**2
+        )
         app[STATE] = self.state
-        app.add_routes(oauth.routes() + rest.routes() + git_data.routes() + contents.routes())
+        app.add_routes(
+            oauth.routes()
+            + rest.routes()
+            + repos.routes()
+            + git_data.routes()
+            + contents.routes()
+            + issues.routes()
+            + git_http.routes()
+        )
         return app
 
     async def start(self) -> str:
@@ -184,7 +213,7 @@ class GitHubServer:
         return self.state.client_id
 
     def add_user(self, login: str, *, name: str | None = None, email: str | None = None) -> User:
-        user = User(login, next(self._ids), name, email)
+        user = User(login, self.state.next_id(), name, email)
         self.state.users[login] = user
         return user
 
@@ -200,21 +229,36 @@ class GitHubServer:
         """A repository with one initial commit (GitHub's "Initialize with a README")."""
         if owner not in self.state.users:
             self.add_user(owner)
-        git = GitRepo(self.root / f"{owner}+{name}.git")
-        git.init(branch)
-        repo = Repo(owner, name, next(self._ids), git, branch, private)
-        self.state.repos[repo.full_name.lower()] = repo
-        if git.branch_head(branch) is None:
-            git_data.commit_files(
-                self.state, repo, branch, files or {"README.md": f"# {name}\n".encode()}, "Initial commit", owner
-            )
-        return repo
+        return repos.create(self.state, owner, name, private=private, branch=branch, files=files, auto_init=True)
 
     def repo(self, owner: str, name: str) -> Repo:
         repo = self.state.repo(owner, name)
         if repo is None:
             raise LookupError(f"No repository {owner}/{name}")
         return repo
+
+    def rename_repo(self, owner: str, name: str, new_name: str) -> Repo:
+        """Rename as the owner would in the settings; the old name redirects."""
+        repo = self.repo(owner, name)
+        self.state.move(repo, owner, new_name)
+        return repo
+
+    def transfer_repo(self, owner: str, name: str, new_owner: str) -> Repo:
+        """Hand the repository to ``new_owner`` (added if unknown); the old name redirects."""
+        if new_owner not in self.state.users:
+            self.add_user(new_owner)
+        repo = self.repo(owner, name)
+        repos.transfer(self.state, repo, new_owner)
+        return repo
+
+    def delete_repo(self, owner: str, name: str) -> None:
+        """Delete as the owner would on GitHub's settings page: the history goes too."""
+        repo = self.repo(owner, name)
+        del self.state.repos[repo.full_name.lower()]
+        shutil.rmtree(repo.git.path, ignore_errors=True)
+
+    def git_url(self, owner: str, name: str) -> str:
+        return f"{self.url}/{owner}/{name}.git"
 
     def add_collaborator(self, owner: str, name: str, login: str) -> None:
         self.repo(owner, name).collaborators.add(login)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import string
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from .gitrepo import GitRepo
 
 WRITE_SCOPES = frozenset({"repo", "public_repo"})
+DELETE_SCOPE = "delete_repo"
 RATE_LIMIT = 5000
 RATE_WINDOW = 3600
 
@@ -48,6 +51,10 @@ class Repo:
     private: bool = False
     archived: bool = False
     collaborators: set[str] = field(default_factory=set)
+    description: str | None = None
+    has_issues: bool = True
+    reported_size_kb: int | None = None  # overrides the measured size (a 1 GB repository without 1 GB on disk)
+    issues: list[Issue] = field(default_factory=list)
 
     @property
     def full_name(self) -> str:
@@ -58,6 +65,32 @@ class Repo:
 
     def can_see(self, login: str | None) -> bool:
         return not self.private or self.can_push(login)
+
+
+@dataclass
+class Comment:
+    id: int
+    user: str
+    body: str
+    created_at: str
+
+
+@dataclass
+class Issue:
+    """An issue as GitHub keeps it; ``user`` is the token's login that opened it, whatever the body says."""
+
+    id: int
+    number: int
+    title: str
+    body: str | None
+    user: str
+    created_at: str
+    updated_at: str
+    labels: list[str] = field(default_factory=list)
+    state: Literal["open", "closed"] = "open"
+    state_reason: str | None = None
+    closed_at: str | None = None
+    comments: list[Comment] = field(default_factory=list)
 
 
 DeviceState = Literal["pending", "approved", "denied", "used"]
@@ -142,6 +175,7 @@ class ServerState:
     """The mutable world behind the endpoints."""
 
     client_id: str
+    root: Path
     clock: Callable[[], float] = time.time
     expiring_tokens: bool = False
     device_flow_enabled: bool = True
@@ -151,13 +185,37 @@ class ServerState:
     tokens: dict[str, Token] = field(default_factory=dict)
     refresh_tokens: dict[str, str] = field(default_factory=dict)  # refresh token -> access token
     repos: dict[str, Repo] = field(default_factory=dict)  # key lower-case "owner/name"
+    moved: dict[str, int] = field(default_factory=dict)  # old lower-case "owner/name" -> repository id
     devices: dict[str, DeviceAuthorization] = field(default_factory=dict)  # by device_code
     rate_limits: dict[str, RateLimit] = field(default_factory=dict)
     faults: Faults = field(default_factory=Faults)
     log: list[LoggedRequest] = field(default_factory=list)
+    ids: Iterator[int] = field(default_factory=lambda: itertools.count(1001))
+
+    def next_id(self) -> int:
+        return next(self.ids)
 
     def repo(self, owner: str, name: str) -> Repo | None:
         return self.repos.get(f"{owner}/{name}".lower())
+
+    def repo_by_id(self, repo_id: int) -> Repo | None:
+        return next((r for r in self.repos.values() if r.id == repo_id), None)
+
+    def moved_repo(self, owner: str, name: str) -> Repo | None:
+        """Where a renamed or transferred repository went (GitHub redirects its old name)."""
+        repo_id = self.moved.get(f"{owner}/{name}".lower())
+        return self.repo_by_id(repo_id) if repo_id is not None else None
+
+    def move(self, repo: Repo, owner: str, name: str) -> None:
+        old = repo.full_name.lower()
+        del self.repos[old]
+        self.moved[old] = repo.id
+        repo.owner, repo.name = owner, name
+        self.repos[repo.full_name.lower()] = repo
+        self.moved.pop(repo.full_name.lower(), None)
+
+    def now_iso(self) -> str:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.clock()))
 
     def live_token(self, value: str) -> Token | None:
         token = self.tokens.get(value)

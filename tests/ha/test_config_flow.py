@@ -247,6 +247,8 @@ async def test_options_assets_adds_the_ev(hass: HomeAssistant, loaded: Any, batt
     # No plug sensor: mapping one is recommended once; submitting again goes on without.
     assert result["errors"] == {"plug_entity": "plug_recommended"}
     result = await options_configure(hass, result, answer)
+    assert result["step_id"] == "more_assets"
+    result = await options_configure(hass, result, {"next_step_id": "save_assets"})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert [a["asset_id"] for a in loaded.options["assets"]] == ["battery", "ev_charger"]

@@ -9,6 +9,7 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.nem_flex_telemetry.const import DOMAIN
@@ -17,6 +18,12 @@ from custom_components.nem_flex_telemetry.diagnostics import async_get_config_en
 from .conftest import HOUSEHOLD_ID, Household
 
 NOW = datetime(2026, 11, 22, 3, 7, tzinfo=UTC)
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Home Assistant's snapshot format in tests/ha/snapshots, whichever HA version runs the tests."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 async def test_diagnostics_redact_token_household_id_and_login(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.site.conftest import Site, wait_for_view
+from .conftest import Site, wait_for_view
 
 pytestmark = pytest.mark.browser
 
