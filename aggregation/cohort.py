@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
 from aggregation import suppress
+from custom_components.nem_flex_telemetry import money
 
-STEP_H: Final = 5 / 60
+STEP_H: Final = money.INTERVAL_HOURS
 RESOLUTIONS: Final = {"5min": ("interval_start", STEP_H), "1h": ("hour_start", 1.0), "1d": ("day_start", 24.0)}
 NEM: Final = "NEM"
 REGION_ORDER: Final = ("NEM", "NSW1", "QLD1", "VIC1", "SA1", "TAS1")
@@ -67,12 +68,6 @@ POSTCODE_COLUMNS: Final = (
 )
 
 
-def interval_cost(power_kw: pd.Series, buy: pd.Series, sell: pd.Series) -> pd.Series:
-    """AUD of one 5-minute interval: import at the buy price, export at the sell price (negative)."""
-    price = buy.where(power_kw > 0, sell)
-    return power_kw * price * STEP_H
-
-
 def derive(frame: pd.DataFrame) -> pd.DataFrame:
     """Per-interval quantities the cells sum: import/export split, gross energy, costs, time keys."""
     out = frame
@@ -81,10 +76,9 @@ def derive(frame: pd.DataFrame) -> pd.DataFrame:
     out["export_kw"] = (-net).clip(lower=0)
     # Gross energy flow decides dominance: |net import| + solar + house load.
     out["gross_kw"] = net.abs() + out["solar_kw"] + out["house_load_kw"]
-    out["cost_actual_aud"] = interval_cost(net, out["price_signal_seen"], out["price_export_seen"])
-    out["cost_baseline_aud"] = interval_cost(
-        out["naive_baseline_kw"], out["price_signal_seen"], out["price_export_seen"]
-    )
+    buy, sell = out["price_signal_seen"], out["price_export_seen"]
+    out["cost_actual_aud"] = money.interval_cost_aud(net, buy, sell)
+    out["cost_baseline_aud"] = money.interval_cost_aud(out["naive_baseline_kw"], buy, sell)
     out["saving_aud"] = out["cost_baseline_aud"] - out["cost_actual_aud"]
     out["hour_start"] = out["interval_start"].dt.floor("h")
     out["day_start"] = out["interval_start"].dt.floor("D")

@@ -32,6 +32,7 @@ async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: NemFlex
     status = {
         key: value.isoformat() if isinstance(value, (date, datetime)) else value
         for key, value in asdict(entry.runtime_data.sampler.status).items()
+        if key not in ("household", "standing")  # summarised below: 28 days of prices would swamp the rest
     }
     status["issues"] = sorted(status["issues"])
     status["publishing_state"] = entry.runtime_data.sampler.status.publishing_state
@@ -43,6 +44,12 @@ async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: NemFlex
             {**entry.options, CONF_MAPPING: dict(sampler.mapping), CONF_ASSETS: list(sampler.assets)}, TO_REDACT
         ),
         "status": status,
+        "household": {
+            "totals": {period: asdict(totals) for period, totals in sampler.status.household.totals.items()},
+            "price_samples": sampler.status.household.price_samples(),
+            "days_kept": len(sampler.status.household.days),
+            "region_standing_known": sampler.status.standing is not None,
+        },
         "outbox": {
             "pending": entry.runtime_data.outbox.pending_count(),
             "dropped": entry.runtime_data.outbox.dropped,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
+from homeassistant.util import dt as dt_util
 
 from .cohort import CohortWatcher
 from .const import (
@@ -25,6 +28,7 @@ from .const import (
 from .discovery import discover
 from .entity_refs import to_registry_ids
 from .github_api import Token
+from .household import HouseholdLedger
 from .outbox import Outbox
 from .publisher import Publisher
 from .runtime import NemFlexConfigEntry, RuntimeData
@@ -37,9 +41,18 @@ PLATFORMS: list[Platform] = [Platform.SENSOR]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
+LEDGER_STORAGE_VERSION = 1
+LEDGER_SAVE_DELAY = 60  # seconds: one write per few samples; HA writes what is pending when it stops
+
+
 def outbox_directory(hass: HomeAssistant, entry_id: str) -> Path:
     """Where an entry's outbox lives."""
     return Path(hass.config.path(".storage", DOMAIN, entry_id))
+
+
+def ledger_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Where the household's cost totals and recent prices are kept across restarts."""
+    return Store(hass, LEDGER_STORAGE_VERSION, f"{DOMAIN}.{entry_id}.household")
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -69,6 +82,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: NemFlexConfigEntry) -> b
         raise ConfigEntryNotReady(f"Outbox {outbox.directory} not readable: {err}") from err
     sampler = Sampler(hass, entry, outbox)
     entry.runtime_data = RuntimeData(outbox, sampler)
+    await _async_keep_ledger(hass, entry, sampler)
     sampler.async_set_issue(ISSUE_HAEO_NOT_FOUND, not discover(hass).found)  # cleared once HAEO appears
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     sampler.async_start()
@@ -87,6 +101,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: NemFlexConfigEntry) -> b
     return True
 
 
+async def _async_keep_ledger(hass: HomeAssistant, entry: NemFlexConfigEntry, sampler: Sampler) -> None:
+    """Load the household's totals and save them after each sample (and once more when the entry unloads)."""
+    store = ledger_store(hass, entry.entry_id)
+    ledger = HouseholdLedger.from_dict(await store.async_load())
+    ledger.roll(dt_util.now())  # a day that ended while Home Assistant was stopped starts at 0
+    sampler.status.household = ledger
+    entry.async_on_unload(sampler.async_add_listener(lambda: store.async_delay_save(ledger.as_dict, LEDGER_SAVE_DELAY)))
+    entry.runtime_data.household_store = store
+
+
 def _token_saver(hass: HomeAssistant, entry: NemFlexConfigEntry) -> Callable[[Token], None]:
     """Keep a refreshed token (the old pair stops working) in the entry."""
 
@@ -97,8 +121,12 @@ def _token_saver(hass: HomeAssistant, entry: NemFlexConfigEntry) -> Callable[[To
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: NemFlexConfigEntry) -> bool:
-    """Unload the sensors; the sampler stops through async_on_unload."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    """Unload the sensors and keep the household's totals; the sampler stops through async_on_unload."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    store = entry.runtime_data.household_store
+    if unloaded and store is not None:
+        await store.async_save(entry.runtime_data.sampler.status.household.as_dict())
+    return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: NemFlexConfigEntry) -> None:
@@ -112,3 +140,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: NemFlexConfigEntry) -> 
     directory = outbox_directory(hass, entry.entry_id)
     if directory.exists():
         await hass.async_add_executor_job(Outbox(directory).remove)
+    await ledger_store(hass, entry.entry_id).async_remove()

@@ -40,6 +40,7 @@ from .const import (
     ISSUE_OUTBOX_UNREADABLE,
     LOGGER,
     MAP_ENTITY_KEYS,
+    MAP_IMPORT_PRICE,
     MAP_LIST_KEYS,
     MAP_OPTIMIZER_STATUS,
     PUBLISHING_ACTIVE,
@@ -48,8 +49,11 @@ from .const import (
 )
 from .discovery import discover
 from .entity_refs import to_entity_ids
+from .household import HouseholdLedger, forecast_at
 from .outbox import BAD_FILE, DuplicateIntervalError, Outbox, is_disk_full
-from .record import CLOCK_TOLERANCE, RecordInvalidError, canonical_json, format_utc, interval_start
+from .record import CLOCK_TOLERANCE, INTERVAL, RecordInvalidError, canonical_json, format_utc, interval_start
+from .standing import RegionStanding
+from .units import UnitError, to_per_kwh
 
 if TYPE_CHECKING:
     from .runtime import NemFlexConfigEntry  # runtime imports this module
@@ -76,6 +80,9 @@ class Status:
     upload_needs_attention: bool = False
     paused: bool = False
     issues: set[str] = field(default_factory=set)
+    interval: datetime | None = None  # the interval of the newest sampling attempt
+    household: HouseholdLedger = field(default_factory=HouseholdLedger)
+    standing: RegionStanding | None = None  # the region's published quantiles, from the cohort feed
 
     @property
     def publishing_state(self) -> str:
@@ -202,6 +209,8 @@ class Sampler:
         today = interval.date()
         if self.status.day != today:
             self.status.day, self.status.sampled_today, self.status.skipped_today = today, 0, 0
+        self.status.interval = interval
+        self.status.household.roll(dt_util.as_local(interval))
         self._check_sources(now)
         async with self._lock:  # one sample at a time, so records reach the outbox in order
             kept = await self._async_keep(interval, now)
@@ -221,10 +230,9 @@ class Sampler:
         except RecordInvalidError as err:
             self._skip(f"invalid record: {err}", invalid=True)
             return False
+        published = json.loads(line)  # the canonical values, as the aggregation will read them
         try:
-            await self.hass.async_add_executor_job(
-                self.outbox.append, json.loads(line)["interval_start_utc"], line, now
-            )
+            await self.hass.async_add_executor_job(self.outbox.append, published["interval_start_utc"], line, now)
         except DuplicateIntervalError as err:
             self._skip(f"duplicate interval: {err}", invalid=False)
             return False
@@ -234,12 +242,25 @@ class Sampler:
         finally:
             self._check_clock(now)
         self._outbox_written()
+        self.status.household.add(published, dt_util.get_default_time_zone())
+        self.status.household.next_price = self._next_price(interval + INTERVAL)
         if self._unavailable_logged:
             LOGGER.info("HAEO inputs are usable again; sampling resumed")
             self._unavailable_logged = False
         self.status.last_sample = interval
         self.status.sampled_today += 1
         return True
+
+    def _next_price(self, moment: datetime) -> float | None:
+        """The buy price ($/kWh) the mapped price input forecasts for ``moment``, if it carries a forecast."""
+        state = self.hass.states.get(self.mapping.get(MAP_IMPORT_PRICE) or "")
+        value = None if state is None else forecast_at(state.attributes.get("forecast"), moment)
+        if value is None or state is None:
+            return None
+        try:
+            return to_per_kwh(value, state.attributes.get("unit_of_measurement"))
+        except UnitError:
+            return None
 
     def _skip(self, reason: str, *, invalid: bool) -> None:
         self.status.skipped_today += 1
