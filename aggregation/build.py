@@ -179,17 +179,10 @@ def build(
     began = time.perf_counter()
     now = (now or datetime.now(UTC)).astimezone(UTC)
     state_path = state_path or out / "state.json"
-    full = full or not state.current(state_path)  # written by other code: start over, never mix numbers
-    if full:
-        shutil.rmtree(out / store.STATE_DIR, ignore_errors=True)
-        for folder in out.glob("resolution=*"):
-            shutil.rmtree(folder)
-    known = state.State() if full else state.load(state_path)
+    known, full = _start(out, state_path, full=full)
     files, rejected_paths = layout.scan(raw)
     changed, hashes, days = state.changed_files(known, raw, files)
-    for day in state.mismatched_days(out, known.days):  # a cached table unlike its declaration: rebuild from raw
-        store.drop_day(out, day)
-        days.add(day)
+    days |= _mismatched_days(out, known)
     by_day: dict[str, list[layout.RawFile]] = defaultdict(list)
     for file in files:
         by_day[file.day].append(file)
@@ -235,6 +228,25 @@ def build(
     jsonfile.write(state_path, known.to_data(), indent=1, sort_keys=True)
     summary.seconds = time.perf_counter() - began
     return summary
+
+
+def _start(out: Path, state_path: Path, *, full: bool) -> tuple[state.State, bool]:
+    """The state to build on, and whether the build starts over (asked to, or the state was written by
+    other code: never mix numbers)."""
+    full = full or not state.current(state_path)
+    if full:
+        shutil.rmtree(out / store.STATE_DIR, ignore_errors=True)
+        for folder in out.glob("resolution=*"):
+            shutil.rmtree(folder)
+    return (state.State() if full else state.load(state_path)), full
+
+
+def _mismatched_days(out: Path, known: state.State) -> set[str]:
+    """Days with a cached table unlike its declaration: dropped, to be rebuilt from raw."""
+    days = state.mismatched_days(out, known.days)
+    for day in days:
+        store.drop_day(out, day)
+    return days
 
 
 def _hand_edited_days(out: Path, known: state.State, days: set[str], *, full: bool) -> set[str]:

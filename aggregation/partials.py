@@ -16,6 +16,7 @@ Tables, keyed by:
 - ``asset_hours``: asset kind x UTC hour: the finished hourly asset cells (an hour never
   spans two days);
 - ``households``: household x region: EV maxima and sums, last interval;
+- ``standing``: household x region x AEST day: the sums of the standing measures (``standing.json``);
 - ``methods``: the baseline methods present.
 """
 
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
 from aggregation import clean, cohort, store, suppress
+from custom_components.nem_flex_telemetry import standing
 
 AEST: Final = pd.Timedelta(hours=10)
 BINDING: Final = 1e-6  # |dual| above this counts as binding
@@ -206,6 +208,18 @@ def _households(frame: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
+def _standing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Household x region x AEST day: the sums the standing measures are made of (``standing.PARTS``)."""
+    parts = standing.record_parts(frame)  # the integration's own per-record parts, column-wise
+    data = pd.DataFrame({"household": frame["household"], "region": frame["region"], "day_aest": frame["day_aest"]})
+    data["intervals"] = np.int64(1)
+    data["flex_up_kw_sum"] = parts["flex_up_kw_sum"].astype(float)
+    data["saving_aud"] = parts["saving_aud"].fillna(0.0)  # a baseline left out (house load) saves nothing
+    data["export_binding"] = parts["export_binding"].astype(np.int64)
+    keys = ["household", "region", "day_aest"]
+    return data.groupby(keys, sort=True, observed=True).sum().reset_index()
+
+
 def day_partials(data: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Every partial table of one UTC day of household intervals with ``with_time_keys``'s columns."""
     methods = sorted(data["naive_baseline_method"].unique().tolist())
@@ -215,6 +229,7 @@ def day_partials(data: pd.DataFrame) -> dict[str, pd.DataFrame]:
         "shadow_hist": _shadow_hist(data),
         "asset_hours": _asset_hours(data),
         "households": _households(data),
+        "standing": _standing(data),
         "methods": pd.DataFrame({"method": methods}),
     }
 

@@ -131,6 +131,12 @@ SCHEMAS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
         *_columns("ev_max capable_max ev_discharging ev_intervals", "int64"),
         ("last_interval", TIME),
     ),
+    "partials/standing": (
+        *_columns("household region day_aest", "string"),
+        ("intervals", "int64"),
+        *_columns("flex_up_kw_sum saving_aud", "double"),
+        ("export_binding", "int64"),
+    ),
     "partials/methods": (("method", "string"),),
 }
 # The modules whose code decides what the cached tables hold.
@@ -145,7 +151,9 @@ WRITERS: Final = (
     "aggregation.state",
     "aggregation.store",
     "aggregation.suppress",
+    "custom_components.nem_flex_telemetry.money",
     "custom_components.nem_flex_telemetry.record",
+    "custom_components.nem_flex_telemetry.standing",
 )
 
 
@@ -235,7 +243,12 @@ class State:
         paths = Tally()
         for item in self.rejected_paths:
             paths.add(item.reason, examples=[item.rel])
-        return {"fingerprint": fingerprint(), "files": files, "rejected_paths": paths.to_json(), "days": sorted(self.days)}
+        return {
+            "fingerprint": fingerprint(),
+            "files": files,
+            "rejected_paths": paths.to_json(),
+            "days": sorted(self.days),
+        }
 
 
 def _saved(path: Path) -> Any:

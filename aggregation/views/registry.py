@@ -10,7 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from aggregation.views import assets, common, curtailment, flex, ledger, price_response, quality, shadow, spread, status
+from aggregation.views import (
+    assets,
+    common,
+    curtailment,
+    flex,
+    ledger,
+    price_response,
+    quality,
+    shadow,
+    spread,
+    standing,
+    status,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,5 +38,5 @@ class View:
 
 REGISTRY: Final = tuple(
     View(module.ID, module.TITLE, module.build)
-    for module in (status, flex, price_response, curtailment, ledger, spread, assets, shadow, quality)
+    for module in (status, flex, price_response, curtailment, ledger, spread, assets, shadow, quality, standing)
 )

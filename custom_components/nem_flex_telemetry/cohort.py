@@ -1,4 +1,4 @@
-"""How many households publish: ``cohort_size`` from the published ``status.json``, every few hours.
+"""The cohort feed, hourly: ``cohort_size`` and the region standing from the published ``standing.json``.
 
 Only informative, so a failure is logged and the last known size stays: the feed becoming unreachable
 and coming back are logged once each (info); a malformed answer is a warning the first time, then debug.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -16,8 +17,9 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import async_track_time_interval
 
 from .availability import Reachability
-from .const import COHORT_REFRESH, CONF_STATUS_URL, DEFAULT_STATUS_URL, LOGGER
+from .const import COHORT_REFRESH, CONF_REGION, CONF_STATUS_URL, DEFAULT_STATUS_URL, LOGGER
 from .sampler import Sampler
+from .standing import region_standing
 
 if TYPE_CHECKING:
     from .runtime import NemFlexConfigEntry
@@ -26,7 +28,10 @@ TIMEOUT = aiohttp.ClientTimeout(total=30)
 
 
 class CohortWatcher:
-    """Refreshes the sampler's ``cohort_size`` from status.json."""
+    """Refreshes the sampler's ``cohort_size`` and the household's region standing from the cohort feed.
+
+    One conditional request an hour: an unchanged feed is answered 304 and nothing is read again.
+    """
 
     def __init__(self, hass: HomeAssistant, entry: NemFlexConfigEntry, sampler: Sampler) -> None:
         self.hass = hass
@@ -34,6 +39,7 @@ class CohortWatcher:
         self.sampler = sampler
         self.reachability = Reachability("The cohort feed")
         self._warned = False
+        self._etag: str | None = None
         self._unsub: CALLBACK_TYPE | None = None
 
     @property
@@ -42,7 +48,7 @@ class CohortWatcher:
 
     @callback
     def async_start(self) -> None:
-        """Refresh every few hours (not at start-up: nothing waits for it)."""
+        """Refresh every hour (not at start-up: nothing waits for it)."""
         self._unsub = async_track_time_interval(self.hass, self._async_tick, COHORT_REFRESH)
 
     @callback
@@ -55,17 +61,23 @@ class CohortWatcher:
         await self.async_refresh()
 
     async def async_refresh(self) -> None:
-        """Fetch status.json; keep the last size when that fails."""
+        """Fetch the feed (conditionally); keep the last figures when that fails."""
+        headers = {"If-None-Match": self._etag} if self._etag else {}
         try:
-            async with async_get_clientsession(self.hass).get(self.url, timeout=TIMEOUT) as response:
+            async with async_get_clientsession(self.hass).get(self.url, timeout=TIMEOUT, headers=headers) as response:
+                if response.status == HTTPStatus.NOT_MODIFIED:
+                    self.reachability.back()
+                    return
                 response.raise_for_status()
                 text = await response.text()
+                etag = response.headers.get("ETag")
         except (aiohttp.ClientError, TimeoutError, UnicodeDecodeError) as err:
             self.reachability.lost(f"{self.url}: {type(err).__name__}")
             return
         self.reachability.back()
         try:
-            size = json.loads(text)["cohort_size"]
+            feed = json.loads(text)
+            size = feed["cohort_size"]
             if not isinstance(size, int) or isinstance(size, bool):
                 raise TypeError("cohort_size is not a whole number")
         except (ValueError, KeyError, TypeError) as err:
@@ -73,5 +85,8 @@ class CohortWatcher:
             log("Cohort size not updated from %s: %s", self.url, type(err).__name__)
             self._warned = True
             return
+        self._etag = etag
         self.sampler.status.cohort_size = size
+        # None where the region is suppressed or the feed has no standing (an older status.json).
+        self.sampler.status.standing = region_standing(feed, str(self.entry.data[CONF_REGION]))
         self.sampler.async_notify()

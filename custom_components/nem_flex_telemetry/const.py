@@ -137,6 +137,8 @@ WITHDRAW_CONFIRMATION: Final = "WITHDRAW"
 ISSUE_NO_PUSH_ACCESS: Final = "no_push_access"
 
 # entry.options: where the published cohort status is (the aggregation writes it).
+# (The key keeps its first name: entries made before the standing feed existed store it.) Any feed
+# with cohort_size works; standing.json adds the region quantiles the standing sensors need.
 CONF_STATUS_URL: Final = "status_url"
-DEFAULT_STATUS_URL: Final = "https://purcell-lab.github.io/nem-flex-telemetry/data/status.json"
-COHORT_REFRESH: Final = timedelta(hours=6)
+DEFAULT_STATUS_URL: Final = "https://purcell-lab.github.io/nem-flex-telemetry/data/standing.json"
+COHORT_REFRESH: Final = timedelta(hours=1)  # one conditional request an hour at most

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -300,3 +302,35 @@ def signed_in(entry: MockConfigEntry, github: GitHubServer, token: str | None = 
     return MockConfigEntry(
         domain=entry.domain, title=entry.title, unique_id=entry.unique_id, data=data, options=options
     )
+
+
+class StatusSite:
+    """A stand-in for the published site: serves ``body`` at /data/standing.json, with an ETag like Pages."""
+
+    def __init__(self) -> None:
+        self.body = '{"cohort_size": 42, "generated_at": "2026-11-22T00:00:00Z"}'
+        self.status = 200
+        self.url = ""
+        self.requests: list[int] = []  # the status of each answer
+
+    async def handle(self, request: web.Request) -> web.Response:
+        etag = f'"{hashlib.sha256(self.body.encode()).hexdigest()[:16]}"'
+        status = 304 if self.status == 200 and request.headers.get("If-None-Match") == etag else self.status
+        self.requests.append(status)
+        if status == 304:
+            return web.Response(status=304, headers={"ETag": etag})
+        return web.Response(text=self.body, status=status, content_type="application/json", headers={"ETag": etag})
+
+
+@pytest.fixture
+async def status_site(socket_enabled: None) -> AsyncIterator[StatusSite]:
+    site = StatusSite()
+    app = web.Application()
+    app.router.add_get("/data/standing.json", site.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    tcp = web.TCPSite(runner, "127.0.0.1", 0)
+    await tcp.start()
+    site.url = f"http://127.0.0.1:{runner.addresses[0][1]}/data/standing.json"
+    yield site
+    await runner.cleanup()

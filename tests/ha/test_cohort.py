@@ -1,13 +1,11 @@
-"""The cohort size sensor reads the published status.json every few hours; failures keep the last size."""
+"""The cohort feed: read hourly and conditionally; failures keep the last size."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from aiohttp import web
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -15,35 +13,9 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from custom_components.nem_flex_telemetry.const import LOGGER
 from tests.github_server import GitHubServer
 
-from .conftest import Household, signed_in
+from .conftest import Household, StatusSite, signed_in
 
 NOW = datetime(2026, 11, 22, 3, 7, tzinfo=UTC)
-
-
-class StatusSite:
-    """A stand-in for the published site: serves whatever ``body`` holds at /data/status.json."""
-
-    def __init__(self) -> None:
-        self.body = '{"cohort_size": 42, "generated_at": "2026-11-22T00:00:00Z"}'
-        self.status = 200
-        self.url = ""
-
-    async def handle(self, request: web.Request) -> web.Response:
-        return web.Response(text=self.body, status=self.status, content_type="application/json")
-
-
-@pytest.fixture
-async def status_site(socket_enabled: None) -> AsyncIterator[StatusSite]:
-    site = StatusSite()
-    app = web.Application()
-    app.router.add_get("/data/status.json", site.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    site.url = f"http://127.0.0.1:{runner.addresses[0][1]}/data/status.json"
-    yield site
-    await runner.cleanup()
 
 
 def cohort_state(hass: HomeAssistant) -> str:
@@ -52,7 +24,7 @@ def cohort_state(hass: HomeAssistant) -> str:
     return found.state
 
 
-async def test_cohort_size_every_few_hours_and_failures_keep_it(
+async def test_cohort_size_hourly_and_failures_keep_it(
     hass: HomeAssistant,
     battery_only: Household,
     github: GitHubServer,
@@ -67,7 +39,7 @@ async def test_cohort_size_every_few_hours_and_failures_keep_it(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert cohort_state(hass) == "unknown"
-    later = NOW + timedelta(hours=6, seconds=1)
+    later = NOW + timedelta(hours=1, seconds=1)
     freezer.move_to(later)
     async_fire_time_changed(hass, later)
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -82,6 +54,9 @@ async def test_cohort_size_every_few_hours_and_failures_keep_it(
     assert len(warnings) == 1  # then quiet: the size is only informative
     status_site.body = '{"cohort_size": 57}'
     await entry.runtime_data.cohort.async_refresh()
+    assert cohort_state(hass) == "57"
+    await entry.runtime_data.cohort.async_refresh()  # unchanged: one request, answered 304, nothing re-read
+    assert status_site.requests[-2:] == [200, 304]
     assert cohort_state(hass) == "57"
 
 

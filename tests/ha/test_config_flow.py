@@ -264,7 +264,7 @@ async def test_options_publishing(hass: HomeAssistant, loaded: Any) -> None:
         "paused": False,
         "repository": "purcell-lab/nem-flex-telemetry-data",
         "branch": "main",
-        "status_url": "https://purcell-lab.github.io/nem-flex-telemetry/data/status.json",
+        "status_url": "https://purcell-lab.github.io/nem-flex-telemetry/data/standing.json",
     }
     result = await options_configure(hass, result, {"paused": True, "repository": "x", "branch": "main"})
     assert result["errors"] == {"repository": "invalid_repository"}

@@ -7,6 +7,7 @@ the aggregation's own per-interval formulas applied to the records the outbox ke
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,8 +23,9 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from aggregation import cohort
 from custom_components.nem_flex_telemetry.const import MAP_IMPORT_PRICE
+from tests.github_server import GitHubServer
 
-from .conftest import Household
+from .conftest import Household, StatusSite, signed_in
 from .test_sampling import outbox_records
 
 BRISBANE = "Australia/Brisbane"  # UTC+10 all year: local midnight is 14:00 UTC
@@ -279,3 +281,51 @@ async def test_the_documented_dashboard_view_names_only_real_entities_and_core_c
     assert [entity for entity in named if hass.states.get(entity) is None] == []
     assert {card["type"] for card in view["cards"]} <= CORE_CARDS
     assert LOVELACE_VIEW.name in (Path(__file__).parents[2] / "docs" / "INSTALL.md").read_text()
+
+
+async def test_standing_against_the_regions_published_quantiles(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    battery_only: Household,
+    github: GitHubServer,
+    status_site: StatusSite,
+) -> None:
+    when = datetime(2026, 11, 22, 6, tzinfo=UTC)
+    freezer.move_to(when - timedelta(minutes=3))
+    entry = signed_in(battery_only.entry(), github)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options={**entry.options, "status_url": status_site.url})
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    for index in range(6):
+        await sample(hass, freezer, battery_only, when + STEP * index, price=0.30)
+    own = entry.runtime_data.sampler.status.household.own_measures()
+    flex = own["flex_up_kw"]
+    assert flex is not None and flex > 0
+    region = {
+        "households": 12,
+        "flex_up_kw": [flex / 4, flex / 2, flex, 2 * flex, 4 * flex],  # the household sits at the median
+        "saving_aud_per_day": [-1.0, 0.0, 1.0, 2.0, 3.0],
+        "export_binding_share": [0.0, 0.0, 5.0, 10.0, 20.0],
+    }
+    status_site.body = json.dumps({"cohort_size": 30, "period": "2026-10-26/2026-11-22", "regions": {"QLD1": region}})
+    await entry.runtime_data.cohort.async_refresh()
+    state = hass.states.get(PREFIX + "flexibility_offered_percentile_in_region")
+    assert state is not None and float(state.state) == pytest.approx(50.0)
+    assert state.attributes["region"] == "QLD1" and state.attributes["region_households"] == 12
+    assert state.attributes["region_median"] == pytest.approx(flex)
+    assert state.attributes["own_value"] == pytest.approx(round(flex, 4))
+    assert state.attributes["unit"] == "kW" and state.attributes["beyond_published_quantiles"] is None
+    binding = hass.states.get(PREFIX + "export_envelope_binding_percentile_in_region")
+    assert binding is not None and own["export_binding_share"] == 0.0
+    assert float(binding.state) == pytest.approx(17.5)  # 0 % ties the 10th and 25th percentiles
+
+    status_site.status = 500  # the feed down: the last standing is kept
+    await entry.runtime_data.cohort.async_refresh()
+    assert float(value(hass, "flexibility_offered_percentile_in_region")) == pytest.approx(50.0)
+
+    status_site.status = 200
+    status_site.body = json.dumps({"cohort_size": 30, "regions": {"QLD1": None, "NSW1": region}})
+    await entry.runtime_data.cohort.async_refresh()
+    for key in ("flexibility_offered", "saving_per_day", "export_envelope_binding"):
+        assert value(hass, f"{key}_percentile_in_region") == "unavailable"  # QLD1 suppressed: no comparison

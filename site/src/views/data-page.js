@@ -13,6 +13,7 @@ const FILES = [
   ["assets.json", "Stored kWh and summed setpoints for batteries and EVs, EV connection states by hour, V2G shares."],
   ["shadow.json", "Shadow prices (LP duals) per constraint × region × hour: quantiles, mean, share of time binding."],
   ["quality.json", "Records, rejections, duplicates and energy-balance flags per day; rejection reasons (no household ids)."],
+  ["standing.json", "Per region, quantiles across households of flexibility offered, saving per day and export-envelope binding (Home Assistant compares each household with them)."],
 ];
 
 // Paths and columns as docs/DATA.md publishes them (Hive-partitioned by resolution, region, month/year).
