@@ -651,10 +651,11 @@ class NemFlexOptionsFlow(OptionsFlowWithReload):
         if user_input is not None:
             errors = validate_household(user_input)
             name = user_input[CONF_REPOSITORY]
+            changes = {key: value for key, value in user_input.items() if key != CONF_REPOSITORY}
             if not errors and name != current.partition("/")[2]:
-                errors, reason = await self._async_move_repository(name)
+                moved, errors, reason = await self._async_move_repository(name)
+                changes |= moved
             if not errors:
-                changes = {key: value for key, value in user_input.items() if key != CONF_REPOSITORY}
                 return self._save(**changes)
         schema = vol.Schema(
             {
@@ -675,24 +676,23 @@ class NemFlexOptionsFlow(OptionsFlowWithReload):
             description_placeholders={"repository_url": current or "-", "reason": reason},
         )
 
-    async def _async_move_repository(self, name: str) -> tuple[dict[str, str], str]:
-        """Create or adopt ``name``, give it its files; the new repository must then join (pending again)."""
+    async def _async_move_repository(self, name: str) -> tuple[dict[str, str], dict[str, str], str]:
+        """(option changes, errors, reason): create or adopt ``name`` and give it its files.
+
+        The new repository must then join (pending again: the reload that saving causes asks).
+        """
         entry = self.config_entry
         token = transport.stored_token(entry.data)
         if token is None:
-            return {"base": "cannot_connect"}, "-"
+            return {}, {"base": "cannot_connect"}, "-"
         url = transport.entry_github_url(entry.data)
         access, errors, reason = await async_prepare_repository(
             self.hass, token, url, name, entry.data[CONF_HOUSEHOLD_ID]
         )
         if access is None:
-            return errors, reason
+            return {}, errors, reason
         errors = await async_initialise_repository(self.hass, token, url, access, entry.data)
         if errors:
-            return errors, "-"
-        self.hass.config_entries.async_update_entry(
-            entry,
-            data={**entry.data, CONF_REGISTRATION: REGISTRATION_PENDING},
-            options={**entry.options, CONF_REPOSITORY: access.full_name, CONF_BRANCH: access.default_branch},
-        )
-        return {}, "-"
+            return {}, errors, "-"
+        self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_REGISTRATION: REGISTRATION_PENDING})
+        return {CONF_REPOSITORY: access.full_name, CONF_BRANCH: access.default_branch}, {}, "-"

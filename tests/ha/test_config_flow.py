@@ -13,15 +13,10 @@ from homeassistant.data_entry_flow import FlowResultType
 from custom_components.nem_flex_telemetry.const import DOMAIN
 from tests.github_server import GitHubServer
 
-from .conftest import Household
+from .conftest import DATA_OWNER, DATA_REPO, Household
 
 CANDIDATES = "plug: binary_sensor.ev_plugged_in; soc: sensor.ev_battery_level"
-HOUSEHOLD = {
-    "region": "QLD1",
-    "postcode_prefix": "410",
-    "repository": "purcell-lab/nem-flex-telemetry-data",
-    "branch": "main",
-}
+HOUSEHOLD = {"region": "QLD1", "postcode_prefix": "410", "repository": DATA_REPO}
 
 
 def limits(mapping: dict[str, Any]) -> dict[str, Any]:
@@ -64,12 +59,8 @@ async def test_full_flow_with_errors(hass: HomeAssistant, battery_and_ev: Househ
     hub = battery_and_ev.hubs[0]
     result = await signed_in_start(hass, github)
     assert result["step_id"] == "household"
-    result = await step(hass, result, {**HOUSEHOLD, "postcode_prefix": "41", "repository": "nope", "branch": "a b"})
-    assert result["errors"] == {
-        "postcode_prefix": "invalid_postcode_prefix",
-        "repository": "invalid_repository",
-        "branch": "invalid_branch",
-    }
+    result = await step(hass, result, {**HOUSEHOLD, "postcode_prefix": "41", "repository": "someone/data"})
+    assert result["errors"] == {"postcode_prefix": "invalid_postcode_prefix", "repository": "invalid_repository"}
     result = await step(hass, result, HOUSEHOLD)
     assert result["step_id"] == "mapping"
     assert result["description_placeholders"] == {"candidates": CANDIDATES}
@@ -125,7 +116,7 @@ async def test_full_flow_with_errors(hass: HomeAssistant, battery_and_ev: Househ
     assert entry.data["licence"] == "CC-BY-4.0"
     assert entry.data["consent_time"]
     assert entry.options["mapping"]["load_powers"] == [hub.id("House Load", "load_power")]
-    assert entry.options["repository"] == "purcell-lab/nem-flex-telemetry-data"
+    assert entry.options["repository"] == f"{DATA_OWNER}/{DATA_REPO}"
     assert entry.data["login"] == "household"
     assert entry.data["github_url"] == github.url
     assert entry.data["token"]["access_token"] in {token.value for token in github.state.tokens.values()}
@@ -237,18 +228,17 @@ async def test_options_publishing(hass: HomeAssistant, loaded: Any) -> None:
     result = await options_step(hass, loaded, "publishing")
     assert suggested(result) == {
         "paused": False,
-        "repository": "purcell-lab/nem-flex-telemetry-data",
-        "branch": "main",
+        "repository": DATA_REPO,
         "status_url": "https://purcell-lab.github.io/nem-flex-telemetry/data/status.json",
     }
-    result = await options_configure(hass, result, {"paused": True, "repository": "x", "branch": "main"})
+    result = await options_configure(hass, result, {"paused": True, "repository": "me/data"})
     assert result["errors"] == {"repository": "invalid_repository"}
     status_url = "https://example.org/status.json"
-    changes = {"paused": True, "repository": "me/data", "branch": "main", "status_url": status_url}
+    changes = {"paused": True, "repository": DATA_REPO, "status_url": status_url}
     result = await options_configure(hass, result, changes)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert loaded.options["paused"] is True
-    assert loaded.options["repository"] == "me/data"
+    assert loaded.options["repository"] == f"{DATA_OWNER}/{DATA_REPO}"
     assert loaded.options["status_url"] == status_url
     assert hass.states.get("sensor.nem_flex_telemetry_publishing").state == "paused"  # reloaded with the change

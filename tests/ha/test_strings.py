@@ -12,6 +12,8 @@ from custom_components.nem_flex_telemetry.const import (
     ISSUE_HAEO_FAILING,
     ISSUE_HAEO_NOT_FOUND,
     ISSUE_NO_PUSH_ACCESS,
+    ISSUE_PUBLISH_FAILED,
+    ISSUE_UNTRUSTED_DAY_FILE,
 )
 
 PACKAGE = Path(config_flow.__file__).parent
@@ -40,7 +42,8 @@ def test_every_error_is_translated() -> None:
     errors |= {"required"}
     assert errors <= set(STRINGS["config"]["error"])
     assert STRINGS["config"]["error"] == STRINGS["options"]["error"]
-    assert {ISSUE_HAEO_NOT_FOUND, ISSUE_ENTITY_GONE, ISSUE_HAEO_FAILING, ISSUE_NO_PUSH_ACCESS} == set(STRINGS["issues"])
+    issues = {ISSUE_HAEO_NOT_FOUND, ISSUE_ENTITY_GONE, ISSUE_HAEO_FAILING, ISSUE_NO_PUSH_ACCESS}
+    assert issues | {ISSUE_UNTRUSTED_DAY_FILE, ISSUE_PUBLISH_FAILED} == set(STRINGS["issues"])
 
 
 def test_every_action_and_exception_is_translated() -> None:
