@@ -63,7 +63,7 @@ def loaded(hass: HomeAssistant, github: GitHubServer) -> Callable[..., Awaitable
         entry = signed_in(household.entry(), github, token)
         entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
+        await hass.async_block_till_done(wait_background_tasks=True)  # the join request, opened at set-up
         for n in range(count):
             assert await entry.runtime_data.sampler.async_sample(FIRST + timedelta(minutes=5 * n))
         return entry
@@ -233,7 +233,7 @@ async def test_no_push_access_raises_a_repair_issue_until_access_returns(
     hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any
 ) -> None:
     entry = await loaded(battery_only)
-    github.remove_push_access(DATA_OWNER, DATA_REPO, LOGIN)
+    github.repo(DATA_OWNER, DATA_REPO).archived = True  # read-only, even for its owner
     with pytest.raises(HomeAssistantError, match="cannot write"):
         await publish_now(hass)
     issue = ir.async_get(hass).async_get_issue(DOMAIN, f"no_push_access_{entry.entry_id}")
@@ -241,7 +241,7 @@ async def test_no_push_access_raises_a_repair_issue_until_access_returns(
     assert issue.translation_placeholders == {"repository": f"{DATA_OWNER}/{DATA_REPO}"}
     assert entry.runtime_data.outbox.pending_count() == 3
     assert state(hass, "publishing") == "needs_attention"
-    github.add_collaborator(DATA_OWNER, DATA_REPO, LOGIN)
+    github.repo(DATA_OWNER, DATA_REPO).archived = False
     await publish_now(hass)
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"no_push_access_{entry.entry_id}") is None
     assert published_intervals(github) == EXPECTED
