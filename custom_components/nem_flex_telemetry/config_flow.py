@@ -2,23 +2,24 @@
 
 Config flow: ``user`` (one household per Home Assistant; HAEO must be present) -> ``github``
 (GitHub device flow: show a code, wait for approval; ``code_expired`` / ``github_unreachable``
-offer a new code) -> ``household`` (the repository must exist and accept this account's pushes)
-(region, postcode prefix, upload target) -> ``hub`` (only with several HAEO hubs) -> ``mapping``
-(discovered HAEO entities, editable) -> ``asset`` (once per proposed asset) -> ``more_assets``
-(add an asset discovery missed, as often as needed) -> ``consent`` (the exact record, CC-BY-4.0).
+offer a new code) -> ``household`` (region, postcode prefix and the name of the household's data
+repository in the signed-in account: created when missing, adopted when empty or already this
+household's) -> ``hub`` (only with several HAEO hubs) -> ``mapping`` (discovered HAEO entities,
+editable) -> ``asset`` (once per proposed asset) -> ``more_assets`` (add an asset discovery missed, as
+often as needed) -> ``consent`` (the exact record, CC-BY-4.0, the repository's address; agreeing writes
+its README, LICENSE and household.json).
 Mapped entities are stored by entity registry id (see ``entity_refs``); the forms use entity ids.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 import uuid
 from collections.abc import Mapping
 from typing import Any, Final
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -33,6 +34,7 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
     TextSelector,
 )
+from homeassistant.loader import async_get_integration
 from homeassistant.util import dt as dt_util
 
 from . import transport
@@ -65,11 +67,10 @@ from .const import (
     CONF_PAUSED,
     CONF_POSTCODE_PREFIX,
     CONF_REGION,
+    CONF_REGISTRATION,
     CONF_REPOSITORY,
     CONF_STATUS_URL,
     CONF_TOKEN,
-    DEFAULT_BRANCH,
-    DEFAULT_REPOSITORY,
     DEFAULT_STATUS_URL,
     DOMAIN,
     KIND_BATTERY,
@@ -92,9 +93,11 @@ from .const import (
     MAP_SOLAR_FORECAST_DUAL,
     MAP_SOLAR_POWERS,
     MINOR_VERSION_REGISTRY_IDS,
+    REGISTRATION_PENDING,
     SIGN_CHARGE_POSITIVE,
     SIGN_DISCHARGE_POSITIVE,
 )
+from .data_repo import DEFAULT_NAME, household_file, licence_text
 from .discovery import Discovery, asset_candidates, default_mapping, discover, without_ev_loads
 from .entity_refs import to_entity_ids, to_registry_ids
 from .github_api import (
@@ -104,18 +107,19 @@ from .github_api import (
     DeviceFlowMisconfiguredError,
     GitHubError,
     NoPushAccessError,
+    RepositoryAccess,
     RepositoryNotFoundError,
     Token,
     TransientError,
     request_device_code,
     wait_for_token,
 )
+from .intake import NAME_PATTERN
 from .record import ASSET_ID_PATTERN, POSTCODE_PREFIX_PATTERN, REGIONS
+from .repository_setup import NotAdoptableError, initialise_repository, prepare_repository
 from .sampler import preview
 from .validation import vol
 
-REPOSITORY_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
-BRANCH_PATTERN: Final = re.compile(r"[A-Za-z0-9._/-]{1,100}")
 CONF_AGREE: Final = "agree"
 CONF_HUB: Final = "hub"
 
@@ -205,7 +209,7 @@ def with_region_id(user_input: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def household_schema() -> vol.Schema:
-    """Region, postcode prefix and upload target."""
+    """Region, postcode prefix and the data repository's name (in the signed-in account)."""
     return vol.Schema(
         {
             vol.Required(CONF_REGION): SelectSelector(
@@ -214,8 +218,7 @@ def household_schema() -> vol.Schema:
                 )
             ),
             vol.Required(CONF_POSTCODE_PREFIX): TextSelector(),
-            vol.Required(CONF_REPOSITORY, default=DEFAULT_REPOSITORY): TextSelector(),
-            vol.Required(CONF_BRANCH, default=DEFAULT_BRANCH): TextSelector(),
+            vol.Required(CONF_REPOSITORY, default=DEFAULT_NAME): TextSelector(),
         }
     )
 
@@ -225,11 +228,48 @@ def validate_household(user_input: Mapping[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     if CONF_POSTCODE_PREFIX in user_input and not POSTCODE_PREFIX_PATTERN.fullmatch(user_input[CONF_POSTCODE_PREFIX]):
         errors[CONF_POSTCODE_PREFIX] = "invalid_postcode_prefix"
-    if CONF_REPOSITORY in user_input and not REPOSITORY_PATTERN.fullmatch(user_input[CONF_REPOSITORY]):
+    name = user_input.get(CONF_REPOSITORY)
+    if name is not None and (not NAME_PATTERN.fullmatch(name) or name in {".", ".."}):
         errors[CONF_REPOSITORY] = "invalid_repository"
-    if CONF_BRANCH in user_input and not BRANCH_PATTERN.fullmatch(user_input[CONF_BRANCH]):
-        errors[CONF_BRANCH] = "invalid_branch"
     return errors
+
+
+async def async_prepare_repository(
+    hass: HomeAssistant, token: Token, github_url: str | None, name: str, household_id: str
+) -> tuple[RepositoryAccess | None, dict[str, str], str]:
+    """(the repository, form errors, why it cannot be adopted): created or adopted in the signed-in account."""
+    client = transport.make_client(hass, token, github_url)
+    try:
+        return await prepare_repository(client, name, household_id), {}, "-"
+    except NotAdoptableError as err:
+        return None, {CONF_REPOSITORY: "repository_not_adoptable"}, err.reason
+    except NoPushAccessError:
+        return None, {"base": "no_push_access"}, "-"
+    except GitHubError:  # a rate limit or the network: retryable
+        return None, {"base": "cannot_connect"}, "-"
+
+
+async def async_initialise_repository(
+    hass: HomeAssistant, token: Token, github_url: str | None, access: RepositoryAccess, data: Mapping[str, Any]
+) -> dict[str, str]:
+    """Write README, LICENSE and household.json (from the entry's data); form errors when GitHub refused."""
+    integration = await async_get_integration(hass, DOMAIN)
+    household = household_file(
+        data[CONF_HOUSEHOLD_ID],
+        data[CONF_REGION],
+        data[CONF_POSTCODE_PREFIX],
+        data[CONF_CONSENT_TIME],
+        str(integration.version),
+    )
+    licence = await hass.async_add_executor_job(licence_text)
+    client = transport.make_client(hass, token, github_url)
+    try:
+        await initialise_repository(client, access, household, transport.endpoints_for(github_url).web, licence)
+    except NoPushAccessError:
+        return {"base": "no_push_access"}
+    except GitHubError:
+        return {"base": "cannot_connect"}
+    return {}
 
 
 def validate_mapping(user_input: Mapping[str, Any]) -> dict[str, str]:
@@ -343,6 +383,7 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         self._sign_in_task: asyncio.Task[tuple[Token, str]] | None = None
         self._token: Token | None = None
         self._login = ""
+        self._repository: RepositoryAccess | None = None
 
     @callback
     def async_remove(self) -> None:
@@ -483,7 +524,7 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
             return self.async_abort(
                 reason="reauth_wrong_account", description_placeholders={"login": self._login, "expected": expected}
             )
-        repository = str(entry.options.get(CONF_REPOSITORY, DEFAULT_REPOSITORY))
+        repository = str(entry.options.get(CONF_REPOSITORY, ""))
         errors = await self._async_check_repository(repository)
         if errors.get("base") == "cannot_connect":  # GitHub busy or unreachable: the new token waits for a retry
             return self.async_show_form(
@@ -509,10 +550,16 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
         return {} if access.can_push else {"base": "no_push_access"}
 
     async def async_step_household(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Region, postcode prefix and where records are uploaded."""
+        """Region, postcode prefix and the data repository (created now when it does not exist)."""
         errors: dict[str, str] = {}
+        reason = "-"
         if user_input is not None:
-            errors = validate_household(user_input) or await self._async_check_repository(user_input[CONF_REPOSITORY])
+            errors = validate_household(user_input)
+            if not errors:
+                assert self._token is not None
+                self._repository, errors, reason = await async_prepare_repository(
+                    self.hass, self._token, self._github_url, user_input[CONF_REPOSITORY], self._household_id
+                )
             if not errors:
                 self._household = with_region_id(user_input)
                 await self.async_set_unique_id(self._household_id)
@@ -522,7 +569,7 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="household",
             data_schema=schema,
             errors=errors,
-            description_placeholders={"login": self._login},
+            description_placeholders={"login": self._login, "reason": reason},
         )
 
     async def async_step_mapping(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -578,25 +625,14 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
             elif not user_input[CONF_AGREE]:
                 errors[CONF_AGREE] = "consent_required"
             else:
-                stored_mapping, stored_assets = to_registry_ids(self.hass, mapping, self._asset_steps.assets)
-                return self.async_create_entry(
-                    title="NEM Flex Telemetry",
-                    data={
-                        CONF_HOUSEHOLD_ID: self._household_id,
-                        CONF_REGION: self._household[CONF_REGION],
-                        CONF_POSTCODE_PREFIX: self._household[CONF_POSTCODE_PREFIX],
-                        CONF_LICENCE: LICENCE,
-                        CONF_CONSENT_TIME: dt_util.utcnow().isoformat(),
-                        **self._github_data(),
-                    },
-                    options={
-                        CONF_MAPPING: stored_mapping,
-                        CONF_ASSETS: stored_assets,
-                        CONF_REPOSITORY: self._household[CONF_REPOSITORY],
-                        CONF_BRANCH: self._household[CONF_BRANCH],
-                        CONF_PAUSED: False,
-                    },
+                assert self._repository is not None and self._token is not None
+                data = self._entry_data()
+                errors = await async_initialise_repository(
+                    self.hass, self._token, self._github_url, self._repository, data
                 )
+                if not errors:
+                    return self._create_entry(data, mapping)
+        assert self._repository is not None
         return self.async_show_form(
             step_id="consent",
             data_schema=vol.Schema({vol.Required(CONF_AGREE, default=False): BooleanSelector()}),
@@ -605,6 +641,34 @@ class NemFlexConfigFlow(ConfigFlow, domain=DOMAIN):
                 "record": line if line is not None else "-",
                 "reason": reason or "-",
                 "licence": LICENCE,
+                "repository_url": self._repository.html_url,
+            },
+        )
+
+    def _entry_data(self) -> dict[str, Any]:
+        """Identity, consent and sign-in, as the entry keeps them."""
+        return {
+            CONF_HOUSEHOLD_ID: self._household_id,
+            CONF_REGION: self._household[CONF_REGION],
+            CONF_POSTCODE_PREFIX: self._household[CONF_POSTCODE_PREFIX],
+            CONF_LICENCE: LICENCE,
+            CONF_CONSENT_TIME: dt_util.utcnow().isoformat(),
+            CONF_REGISTRATION: REGISTRATION_PENDING,
+            **self._github_data(),
+        }
+
+    def _create_entry(self, data: dict[str, Any], mapping: dict[str, Any]) -> ConfigFlowResult:
+        assert self._repository is not None
+        stored_mapping, stored_assets = to_registry_ids(self.hass, mapping, self._asset_steps.assets)
+        return self.async_create_entry(
+            title="NEM Flex Telemetry",
+            data=data,
+            options={
+                CONF_MAPPING: stored_mapping,
+                CONF_ASSETS: stored_assets,
+                CONF_REPOSITORY: self._repository.full_name,
+                CONF_BRANCH: self._repository.default_branch,
+                CONF_PAUSED: False,
             },
         )
 
@@ -711,27 +775,56 @@ class NemFlexOptionsFlow(OptionsFlowWithReload):
         return self._save_mapping(mapping, self._asset_steps.assets)
 
     async def async_step_publishing(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Pause publishing or change the upload target."""
+        """Pause publishing, or move to another data repository of the signed-in account."""
         errors: dict[str, str] = {}
+        reason = "-"
+        options = self.config_entry.options
+        current = str(options.get(CONF_REPOSITORY, ""))
         if user_input is not None:
             errors = validate_household(user_input)
+            name = user_input[CONF_REPOSITORY]
+            changes = {key: value for key, value in user_input.items() if key != CONF_REPOSITORY}
+            if not errors and name != current.partition("/")[2]:
+                moved, errors, reason = await self._async_move_repository(name)
+                changes |= moved
             if not errors:
-                return self._save(**user_input)
+                return self._save(**changes)
         schema = vol.Schema(
             {
                 vol.Required(CONF_PAUSED): BooleanSelector(),
                 vol.Required(CONF_REPOSITORY): TextSelector(),
-                vol.Required(CONF_BRANCH): TextSelector(),
                 vol.Optional(CONF_STATUS_URL): TextSelector(),
             }
         )
-        options = self.config_entry.options
         suggested = user_input or {
             CONF_PAUSED: options.get(CONF_PAUSED, False),
-            CONF_REPOSITORY: options.get(CONF_REPOSITORY, DEFAULT_REPOSITORY),
-            CONF_BRANCH: options.get(CONF_BRANCH, DEFAULT_BRANCH),
+            CONF_REPOSITORY: current.partition("/")[2] or DEFAULT_NAME,
             CONF_STATUS_URL: options.get(CONF_STATUS_URL, DEFAULT_STATUS_URL),
         }
         return self.async_show_form(
-            step_id="publishing", data_schema=self.add_suggested_values_to_schema(schema, suggested), errors=errors
+            step_id="publishing",
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            errors=errors,
+            description_placeholders={"repository_url": current or "-", "reason": reason},
         )
+
+    async def _async_move_repository(self, name: str) -> tuple[dict[str, str], dict[str, str], str]:
+        """(option changes, errors, reason): create or adopt ``name`` and give it its files.
+
+        The new repository must then join (pending again: the reload that saving causes asks).
+        """
+        entry = self.config_entry
+        token = transport.stored_token(entry.data)
+        if token is None:
+            return {}, {"base": "cannot_connect"}, "-"
+        url = transport.entry_github_url(entry.data)
+        access, errors, reason = await async_prepare_repository(
+            self.hass, token, url, name, entry.data[CONF_HOUSEHOLD_ID]
+        )
+        if access is None:
+            return {}, errors, reason
+        errors = await async_initialise_repository(self.hass, token, url, access, entry.data)
+        if errors:
+            return {}, errors, "-"
+        self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_REGISTRATION: REGISTRATION_PENDING})
+        return {CONF_REPOSITORY: access.full_name, CONF_BRANCH: access.default_branch}, {}, "-"

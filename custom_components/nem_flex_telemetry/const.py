@@ -30,7 +30,6 @@ CONF_BRANCH: Final = "branch"
 CONF_PAUSED: Final = "paused"
 CONF_MAPPING: Final = "mapping"
 CONF_ASSETS: Final = "assets"
-DEFAULT_REPOSITORY: Final = "purcell-lab/nem-flex-telemetry"
 DEFAULT_BRANCH: Final = "main"
 
 # Mapping keys (entity ids, or a fixed number for the two envelope limits).
@@ -135,6 +134,14 @@ SERVICE_WITHDRAW: Final = "withdraw"
 WITHDRAW_CONFIRMATION: Final = "WITHDRAW"
 
 ISSUE_NO_PUSH_ACCESS: Final = "no_push_access"
+ISSUE_UNTRUSTED_DAY_FILE: Final = "untrusted_day_file"
+ISSUE_PUBLISH_FAILED: Final = "publish_failed"
+
+# entry.data: the join request on the project repository ("pending" until it is opened; then its address).
+CONF_REGISTRATION: Final = "registration"
+CONF_REGISTRATION_ISSUE: Final = "registration_issue"
+REGISTRATION_PENDING: Final = "pending"
+REGISTRATION_REGISTERED: Final = "registered"
 
 # entry.options: where the published cohort status is (the aggregation writes it).
 # (The key keeps its first name: entries made before the standing feed existed store it.) Any feed

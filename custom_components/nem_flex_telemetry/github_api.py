@@ -7,12 +7,16 @@ Errors are classified so the caller knows what to do next:
 - ``RateLimitedError``: wait until ``retry_at`` -> never a reason to reauth;
 - ``NoPushAccessError``: the account may not write to the repository;
 - ``RepositoryNotFoundError``: the repository does not exist or is not visible;
-- ``TransientError``: 5xx, timeouts, dropped connections, a branch that kept moving -> retry later.
+- ``TransientError``: 5xx, timeouts, dropped connections, a branch that kept moving -> retry later;
+- ``RepositoryExistsError``: creating a repository whose name the account already uses;
+- ``publish_plan.UntrustedDayFileError``: a remote day file holds something other than our records.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import functools
 import json
 import logging
 import random
@@ -23,6 +27,7 @@ from typing import Any, Final
 
 import aiohttp
 
+from .data_repo import DESCRIPTION, HOUSEHOLD_FILE, RAW_FOLDER, README_FILE, readme_after_leaving
 from .github_auth import (
     GITHUB,
     GITHUB_API_URL,
@@ -45,7 +50,7 @@ from .github_auth import (
     request_device_code,
     wait_for_token,
 )
-from .publish_plan import commit_message, household_folder, merge_day_file, plan_day_files
+from .publish_plan import MergedFile, commit_message, merge_day_file, plan_day_files
 
 __all__ = [
     "GITHUB",
@@ -68,6 +73,7 @@ __all__ = [
     "PublishResult",
     "RateLimitedError",
     "RepositoryAccess",
+    "RepositoryExistsError",
     "RepositoryNotFoundError",
     "Token",
     "TransientError",
@@ -92,6 +98,10 @@ class NoPushAccessError(GitHubError):
 
 class RepositoryNotFoundError(GitHubError):
     """The repository does not exist, or this account cannot see it."""
+
+
+class RepositoryExistsError(GitHubError):
+    """The account already has a repository of that name (GitHub answers 422)."""
 
 
 class RateLimitedError(GitHubError):
@@ -187,6 +197,15 @@ class RepositoryAccess:
     default_branch: str
     can_push: bool
     private: bool
+    html_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """An issue this account opened."""
+
+    number: int
+    html_url: str
 
 
 @dataclass(slots=True)
@@ -217,6 +236,17 @@ class _ConflictError(Exception):
 class _Answer:
     status: int
     body: Any
+
+
+def _access(body: Mapping[str, Any]) -> RepositoryAccess:
+    permissions = body.get("permissions") or {}
+    return RepositoryAccess(
+        full_name=str(body["full_name"]),
+        default_branch=str(body.get("default_branch") or "main"),
+        can_push=bool(permissions.get("push")),
+        private=bool(body.get("private")),
+        html_url=str(body.get("html_url", "")),
+    )
 
 
 # The client ---------------------------------------------------------------------
@@ -349,14 +379,85 @@ class GitHubClient:
 
     async def check_repository(self, repository: str) -> RepositoryAccess:
         """Whether ``owner/name`` exists for this account and it may push (``permissions.push``)."""
-        body = await self._json("GET", f"/repos/{repository}")
-        permissions = body.get("permissions") or {}
-        return RepositoryAccess(
-            full_name=str(body["full_name"]),
-            default_branch=str(body["default_branch"]),
-            can_push=bool(permissions.get("push")),
-            private=bool(body.get("private")),
-        )
+        return _access(await self._json("GET", f"/repos/{repository}"))
+
+    async def create_repository(self, name: str) -> RepositoryAccess:
+        """A new public repository ``name`` in this account, with GitHub's initial README commit.
+
+        ``auto_init``: the git data API refuses a repository without commits, so it needs one.
+        """
+        body = {"name": name, "description": DESCRIPTION, "private": False, "auto_init": True}
+        body |= {"has_issues": True, "has_wiki": False, "has_projects": False}
+        answer = await self._request("POST", "/user/repos", body=body, write=True)
+        if answer.status == 422:
+            raise RepositoryExistsError(f"This account already has a repository named {name}")
+        if answer.status >= 400 or not isinstance(answer.body, dict):
+            raise GitHubError(f"Creating {name} answered {answer.status}")
+        return _access(answer.body)
+
+    async def read_file(self, repository: str, path: str, *, branch: str = "main") -> bytes | None:
+        """A file at the branch head; None when it, the branch or any commit is missing (an empty repository)."""
+        answer = await self._request("GET", f"/repos/{repository}/contents/{path}?ref={branch}", raw=True)
+        if answer.status in (404, 409):  # GitHub answers 404 (or 409 "empty") on a repository without commits
+            return None
+        if answer.status >= 400 or not isinstance(answer.body, bytes):
+            raise GitHubError(f"Reading {path} answered {answer.status}")
+        return answer.body
+
+    async def root_names(self, repository: str, *, branch: str = "main") -> list[str] | None:
+        """Names at the top of the branch head; None when the repository has no commit yet."""
+        answer = await self._request("GET", f"/repos/{repository}/contents?ref={branch}")
+        if answer.status in (404, 409):  # GitHub answers 404 "This repository is empty." (or 409)
+            return None
+        if answer.status >= 400 or not isinstance(answer.body, list):
+            raise GitHubError(f"Listing {repository} answered {answer.status}")
+        return [str(entry.get("name", "")) for entry in answer.body if isinstance(entry, dict)]
+
+    async def open_issue(self, repository: str, title: str, body: str) -> Issue:
+        """Open an issue (any account may on a public repository with issues enabled)."""
+        answer = await self._json("POST", f"/repos/{repository}/issues", {"title": title, "body": body}, write=True)
+        return Issue(int(answer["number"]), str(answer.get("html_url", "")))
+
+    async def write_files(
+        self, repository: str, files: Mapping[str, str | None], message: str, *, branch: str = "main"
+    ) -> str | None:
+        """Write (text) or delete (None) files in one commit; None when the head already matches.
+
+        A repository without commits gets its first one through the contents API (the git data
+        API refuses empty repositories), then the rest in one git-data commit.
+        """
+        self._stats = FlushStats()
+        user = await self.get_user()
+        if await self.root_names(repository, branch=branch) is None:
+            await self._first_commit(repository, branch, user)
+        for attempt in range(self._conflict_attempts):
+            head, tree = await self._branch_head(repository, branch)
+            entries: list[dict[str, Any]] = []
+            for path, text in files.items():
+                current = await self._read_file(repository, path, head)
+                if text is None and current is not None:
+                    entries.append({"path": path, "mode": "100644", "type": "blob", "sha": None})
+                elif text is not None and current != text.encode():
+                    entries.append({"path": path, "mode": "100644", "type": "blob", "content": text})
+            if not entries:
+                return None
+            try:
+                sha = await self._commit(repository, branch, head, tree, entries, message, user)
+            except _ConflictError:
+                await self._after_conflict(attempt)
+                continue
+            self._written = {}
+            return sha
+        raise TransientError(f"{repository}@{branch} kept moving; {self._conflict_attempts} attempts failed")
+
+    async def _first_commit(self, repository: str, branch: str, user: GitHubUser) -> None:
+        """Create the branch of an empty repository with a placeholder README (replaced right after)."""
+        author = {"name": user.name or user.login, "email": user.commit_email}
+        content = base64.b64encode(b"# NEM Flex Telemetry data\n").decode()
+        body = {"message": "Start the data repository", "content": content, "branch": branch, "author": author}
+        answer = await self._request("PUT", f"/repos/{repository}/contents/{README_FILE}", body=body, write=True)
+        if answer.status >= 400:
+            raise GitHubError(f"Starting {repository} answered {answer.status}")
 
     # Publishing ---------------------------------------------------------------
     async def publish(
@@ -378,7 +479,7 @@ class GitHubClient:
             entries: list[dict[str, Any]] = []
             added: list[str] = []
             for path, lines in plan.items():
-                merged = merge_day_file(await self._current_text(repository, path, head), lines)
+                merged = await self._merge(path, await self._current_text(repository, path, head), lines)
                 if merged.added:
                     entries.append({"path": path, "mode": "100644", "type": "blob", "content": merged.text})
                     added.extend(merged.added)
@@ -394,18 +495,30 @@ class GitHubClient:
             return PublishResult(sha, tuple(e["path"] for e in entries), len(added), self._stats)
         raise TransientError(f"{repository}@{branch} kept moving; {self._conflict_attempts} attempts failed")
 
+    @staticmethod
+    async def _merge(path: str, existing: bytes | None, lines: Mapping[str, str]) -> MergedFile:
+        """The merge validates every remote line: in the executor, never on the event loop."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, functools.partial(merge_day_file, path, existing, lines))
+
     async def withdraw(self, repository: str, household_id: str, *, branch: str = "main") -> PublishResult:
-        """Remove ``data/raw/<household_id>/`` from the branch head in one commit (history keeps it)."""
-        folder = household_folder(household_id)
+        """Remove ``raw/`` and ``household.json`` from the branch head and replace the README, in one commit.
+
+        The history keeps the data until the owner deletes the repository.
+        """
         self._stats = FlushStats()
         user = await self.get_user()
         for attempt in range(self._conflict_attempts):
             head, tree = await self._branch_head(repository, branch)
-            paths = await self._files_under(repository, folder, head)
+            paths = await self._files_under(repository, RAW_FOLDER, head)
+            if await self._read_file(repository, HOUSEHOLD_FILE, head) is not None:
+                paths.append(HOUSEHOLD_FILE)
             if not paths:
                 return PublishResult(None, (), 0, self._stats)
-            entries = [{"path": p, "mode": "100644", "type": "blob", "sha": None} for p in paths]
-            message = f"Withdraw household {household_id} ({len(paths)} files)"
+            entries: list[dict[str, Any]] = [{"path": p, "mode": "100644", "type": "blob", "sha": None} for p in paths]
+            readme = readme_after_leaving(repository, self._endpoints.web)
+            entries.append({"path": README_FILE, "mode": "100644", "type": "blob", "content": readme})
+            message = f"Withdraw household {household_id} ({len(paths)} files removed)"
             try:
                 sha = await self._commit(repository, branch, head, tree, entries, message, user)
             except _ConflictError:
@@ -429,28 +542,28 @@ class GitHubClient:
         commit = await self._json("GET", f"/repos/{repository}/git/commits/{head}")
         return head, str(commit["tree"]["sha"])
 
-    async def _current_text(self, repository: str, path: str, head: str) -> str | None:
+    async def _current_text(self, repository: str, path: str, head: str) -> bytes | None:
         """The file at ``head``: from memory when the last commit touching it is ours, else downloaded."""
         written = self._written.get(path)
         if written is not None:
             query = f"sha={head}&path={path}&per_page=1"
             history = await self._json("GET", f"/repos/{repository}/commits?{query}")
             if isinstance(history, list) and history and history[0].get("sha") == written[0]:
-                return written[1]
+                return written[1].encode()
         return await self._read_file(repository, path, head)
 
-    async def _read_file(self, repository: str, path: str, ref: str) -> str | None:
+    async def _read_file(self, repository: str, path: str, ref: str) -> bytes | None:
         answer = await self._request("GET", f"/repos/{repository}/contents/{path}?ref={ref}", raw=True)
         if answer.status == 404:
             return None
         if answer.status >= 400 or not isinstance(answer.body, bytes):
             raise GitHubError(f"Reading {path} answered {answer.status}")
-        return answer.body.decode()
+        return answer.body
 
     async def _files_under(self, repository: str, folder: str, ref: str) -> list[str]:
         """Every file below ``folder``: list it (a few year folders), then each year's tree.
 
-        Listing ``data/raw`` instead would stop at GitHub's 1,000-entry limit for folders.
+        Listing every day file of a folder instead would stop at GitHub's 1,000-entry limit for folders.
         """
         answer = await self._request("GET", f"/repos/{repository}/contents/{folder}?ref={ref}")
         if answer.status == 404 or not isinstance(answer.body, list):

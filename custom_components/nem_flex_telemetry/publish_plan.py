@@ -1,9 +1,12 @@
-"""What a publish commit contains: day files, merged with what the repository already holds.
+"""What a publish commit contains: day files, merged with what the household's repository holds.
 
 Pure functions (no I/O) so the merge rules can be tested on their own:
-- a record lands in ``data/raw/<household_id>/YYYY/MM/DD.jsonl`` (``record.raw_path``);
-- the remote file wins: a batch record is added only if the file has no line for its interval,
-  so re-sending a batch after a lost answer never duplicates or rewrites anything;
+- a record lands in ``raw/YYYY/MM/DD.jsonl`` of the household's data repository (``data_repo.day_file``);
+- nothing in the repository is trusted blindly (anyone holding the account's token can write there):
+  a remote line counts as an interval already published only if it is a valid record equal to ours
+  after canonicalisation. Any other finding (an unreadable, oversized or invalid line, a different
+  record for one of our intervals) raises ``UntrustedDayFileError``: nothing is committed and nothing
+  is acknowledged, so the records stay in the outbox;
 - lines are sorted by interval and written as ``record.canonical_json`` plus a newline.
 """
 
@@ -14,36 +17,38 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from .record import canonical_json, is_household_id, raw_path
+from .data_repo import day_file
+from .record import canonical_json, is_household_id, validate
 
-RAW_ROOT: Final = "data/raw"
 RECORDS_PER_DAY: Final = 288
 DEFAULT_MAX_RECORDS: Final = 7 * RECORDS_PER_DAY  # one commit holds at most a week
+# A full day of our records is about 370 KB; anything far above is not ours.
+MAX_DAY_FILE_BYTES: Final = 2 * 1024 * 1024
+MAX_LINE_BYTES: Final = 16 * 1024  # our lines are under 2 KB even with 16 assets
 
 
-def household_folder(household_id: str) -> str:
-    """The repository folder holding every file of one household."""
-    _check_household(household_id)
-    return f"{RAW_ROOT}/{household_id}"
+class UntrustedDayFileError(ValueError):
+    """A remote day file holds something other than our valid records; ``finding`` says what (no content)."""
 
-
-def _check_household(household_id: str) -> None:
-    if not is_household_id(household_id):
-        raise ValueError(f"{household_id!r} is not a household id (a lowercase random UUID)")
+    def __init__(self, path: str, finding: str) -> None:
+        super().__init__(f"{path}: {finding}")
+        self.path = path
+        self.finding = finding
 
 
 def plan_day_files(household_id: str, records: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, str]]:
     """Canonical lines of a batch, by repository path then interval; the first record of an interval wins.
 
-    Raises ``record.RecordInvalidError`` for an invalid record, before anything is sent.
+    Raises ``record.RecordInvalidError`` for an invalid record (and ValueError for a household id
+    that is not one), before anything is sent.
     """
-    _check_household(household_id)
+    if not is_household_id(household_id):
+        raise ValueError(f"{household_id!r} is not a household id (a lowercase random UUID)")
     files: dict[str, dict[str, str]] = {}
     for record in records:
         line = canonical_json(record)
         interval = str(record["interval_start_utc"])
-        path = f"{RAW_ROOT}/{raw_path(household_id, interval)}"
-        files.setdefault(path, {}).setdefault(interval, line)
+        files.setdefault(day_file(interval), {}).setdefault(interval, line)
     return files
 
 
@@ -55,39 +60,52 @@ class MergedFile:
     added: tuple[str, ...]
 
 
-def _interval_of(line: str) -> str | None:
+def _remote_records(path: str, existing: bytes) -> dict[str, str]:
+    """interval -> canonical line of every line in the remote file; raises on anything else."""
+    if len(existing) > MAX_DAY_FILE_BYTES:
+        raise UntrustedDayFileError(path, f"the file is {len(existing)} bytes, over the {MAX_DAY_FILE_BYTES} limit")
     try:
-        value = json.loads(line)
-    except ValueError:
-        return None
-    interval = value.get("interval_start_utc") if isinstance(value, dict) else None
-    return interval if isinstance(interval, str) else None
-
-
-def merge_day_file(existing: str | None, batch: Mapping[str, str]) -> MergedFile:
-    """Union of the remote file and the batch's lines (remote wins), sorted by interval.
-
-    Remote lines are kept byte for byte, even ones that do not parse (the aggregation
-    quarantines those; deleting someone's data is not this module's call).
-    """
-    keyed: list[tuple[str, str]] = []
-    unkeyed: list[str] = []
-    for line in (existing or "").splitlines():
+        text = existing.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise UntrustedDayFileError(path, f"the file is not valid UTF-8 (byte {err.start})") from None
+    lines: dict[str, str] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        interval = _interval_of(line)
-        if interval is None:
-            unkeyed.append(line)
-        else:
-            keyed.append((interval, line))
-    present = {interval for interval, _ in keyed}
-    added = tuple(sorted(interval for interval in batch if interval not in present))
+        if len(line.encode()) > MAX_LINE_BYTES:
+            raise UntrustedDayFileError(path, f"line {number} is over the {MAX_LINE_BYTES}-byte limit")
+        try:
+            value = json.loads(line)
+        except RecursionError:
+            raise UntrustedDayFileError(path, f"line {number} is nested too deeply") from None
+        except ValueError:
+            raise UntrustedDayFileError(path, f"line {number} is not JSON") from None
+        errors = validate(value)
+        if errors:
+            first = errors[0]
+            raise UntrustedDayFileError(path, f"line {number} is not a valid record ({first.path}: {first.message})")
+        interval = str(value["interval_start_utc"])
+        if interval in lines:
+            raise UntrustedDayFileError(path, f"line {number} repeats the interval {interval}")
+        lines[interval] = canonical_json(value)
+    return lines
+
+
+def merge_day_file(path: str, existing: bytes | None, batch: Mapping[str, str]) -> MergedFile:
+    """Union of the remote file's records and the batch's, sorted by interval.
+
+    An interval counts as published only when the remote holds exactly our record for it;
+    raises ``UntrustedDayFileError`` for any other finding (see the module docstring).
+    """
+    remote = _remote_records(path, existing) if existing else {}
+    for interval, line in batch.items():
+        if interval in remote and remote[interval] != line:
+            raise UntrustedDayFileError(path, f"the file holds a different record for {interval}")
+    added = tuple(sorted(interval for interval in batch if interval not in remote))
     if not added:
-        return MergedFile(existing or "", ())
-    keyed.extend((interval, batch[interval]) for interval in added)
-    keyed.sort(key=lambda pair: pair[0])  # stable: duplicate remote lines keep their order
-    lines = [line for _, line in keyed] + unkeyed
-    return MergedFile("".join(line + "\n" for line in lines), added)
+        return MergedFile((existing or b"").decode(), ())
+    merged = remote | {interval: batch[interval] for interval in added}
+    return MergedFile("".join(merged[interval] + "\n" for interval in sorted(merged)), added)
 
 
 def commit_message(household_id: str, intervals: Sequence[str]) -> str:

@@ -1,8 +1,10 @@
 """The hourly publisher: outbox -> one commit per batch -> acknowledge.
 
-Records leave the outbox only after GitHub confirmed the commit carrying them (or said
-they were already there), so a flush that fails or is cancelled half way loses nothing:
-the next flush re-sends the same batch and the merge keeps each interval once.
+Records leave the outbox only after GitHub confirmed the commit carrying them (or the
+household's repository already held exactly these records), so a flush that fails or is
+cancelled half way loses nothing: the next flush re-sends the same batch and the merge keeps
+each interval once. Every failure ends in a status the sensors show; the ones a person must
+act on also raise a repair. Until its join request is opened, each flush also tries to open it.
 """
 
 from __future__ import annotations
@@ -19,13 +21,20 @@ from homeassistant.util import dt as dt_util
 from .availability import Reachability
 from .const import (
     CONF_BRANCH,
+    CONF_GITHUB_URL,
     CONF_HOUSEHOLD_ID,
+    CONF_REGISTRATION,
+    CONF_REGISTRATION_ISSUE,
     CONF_REPOSITORY,
     DEFAULT_BRANCH,
-    DEFAULT_REPOSITORY,
     ISSUE_NO_PUSH_ACCESS,
+    ISSUE_PUBLISH_FAILED,
+    ISSUE_UNTRUSTED_DAY_FILE,
     LOGGER,
+    REGISTRATION_PENDING,
+    REGISTRATION_REGISTERED,
 )
+from .data_repo import PROJECT_REPOSITORY
 from .github_api import (
     AuthError,
     GitHubClient,
@@ -36,9 +45,11 @@ from .github_api import (
     RepositoryNotFoundError,
     TransientError,
 )
+from .intake import format_join_request, format_leave_request
 from .outbox import Outbox
-from .publish_plan import DEFAULT_MAX_RECORDS, split_backlog
+from .publish_plan import DEFAULT_MAX_RECORDS, UntrustedDayFileError, split_backlog
 from .sampler import Sampler
+from .transport import endpoints_for
 
 if TYPE_CHECKING:
     from .runtime import NemFlexConfigEntry  # runtime imports this module
@@ -86,17 +97,33 @@ class Publisher:
 
     @property
     def repository(self) -> str:
-        return str(self.entry.options.get(CONF_REPOSITORY, DEFAULT_REPOSITORY))
+        return str(self.entry.options[CONF_REPOSITORY])
 
     @property
     def branch(self) -> str:
         return str(self.entry.options.get(CONF_BRANCH, DEFAULT_BRANCH))
 
+    @property
+    def registration(self) -> str:
+        """``pending`` until the join request is opened on the project repository, then ``registered``."""
+        return str(self.entry.data.get(CONF_REGISTRATION, REGISTRATION_PENDING))
+
+    @property
+    def web_url(self) -> str:
+        return endpoints_for(self.entry.data.get(CONF_GITHUB_URL)).web
+
     @callback
     def async_start(self) -> None:
-        """Flush once an hour at this household's minute and second."""
+        """Flush once an hour at this household's minute and second (and asks to join now, while not yet registered)."""
         minute, second = hourly_offset(self.household_id)
         self._unsub_hourly = async_track_utc_time_change(self.hass, self._async_tick, minute=minute, second=second)
+        if self.registration == REGISTRATION_PENDING:
+            self.entry.async_create_background_task(self.hass, self._async_register_now(), "nem_flex_telemetry join")
+
+    async def _async_register_now(self) -> None:
+        async with self._lock:
+            if not self.sampler.status.paused:
+                await self._async_register()
 
     @callback
     def async_stop(self) -> None:
@@ -125,6 +152,7 @@ class Publisher:
         async with self._lock:
             if self.sampler.status.paused:
                 return 0
+            await self._async_register()
             try:
                 added = await self._async_publish_backlog()
             except RateLimitedError as err:
@@ -139,13 +167,22 @@ class Publisher:
             except (NoPushAccessError, RepositoryNotFoundError):
                 self._failed(None, f"This GitHub account cannot write to {self.repository}", attention=True)
                 self.sampler.async_set_issue(ISSUE_NO_PUSH_ACCESS, True, {"repository": self.repository})
+            except UntrustedDayFileError as err:  # someone else wrote there: a person must look
+                self._failed(None, f"{err.path} in {self.repository} holds unexpected content", attention=True)
+                placeholders = {"repository": self.repository, "path": err.path, "finding": err.finding}
+                self.sampler.async_set_issue(ISSUE_UNTRUSTED_DAY_FILE, True, placeholders)
             except GitHubError as err:  # an answer nothing above explains: keep the records, try next hour
                 LOGGER.warning("Publishing failed: %s", err)
                 self._failed(None, "GitHub refused the upload", attention=True)
+            except Exception as err:
+                LOGGER.exception("Publishing failed unexpectedly")
+                self._failed(None, f"Publishing failed ({type(err).__name__})", attention=True)
+                self.sampler.async_set_issue(ISSUE_PUBLISH_FAILED, True, {"error": type(err).__name__})
             else:
                 self.reachability.back()
                 self.last_error = None
-                self.sampler.async_set_issue(ISSUE_NO_PUSH_ACCESS, False)
+                for issue in (ISSUE_NO_PUSH_ACCESS, ISSUE_UNTRUSTED_DAY_FILE, ISSUE_PUBLISH_FAILED):
+                    self.sampler.async_set_issue(issue, False)
                 self.sampler.async_set_upload_result(
                     dt_util.utcnow(), f"Published {added} records", needs_attention=False
                 )
@@ -182,7 +219,25 @@ class Publisher:
             self._unsub_retry()
         self._unsub_retry = async_track_point_in_utc_time(self.hass, self._async_retry, when)
 
+    async def _async_register(self) -> None:
+        """Open the join request once; a failure leaves it pending for the next flush (never blocks publishing)."""
+        if self.registration != REGISTRATION_PENDING:
+            return
+        title, body = format_join_request(self.household_id, self.repository)
+        try:
+            issue = await self.client.open_issue(PROJECT_REPOSITORY, title, body)
+        except GitHubError as err:
+            LOGGER.info("Joining the cohort is pending: %s", err)
+            return
+        data = {**self.entry.data, CONF_REGISTRATION: REGISTRATION_REGISTERED, CONF_REGISTRATION_ISSUE: issue.html_url}
+        self.hass.config_entries.async_update_entry(self.entry, data=data)
+
     async def async_withdraw(self) -> PublishResult:
-        """Remove the household's folder from the branch head (publishing is paused by the caller)."""
+        """Leave: open the leave request, then empty the repository's head (publishing is paused by the caller).
+
+        The request goes first: once it is on file the cohort drops the household even if emptying fails.
+        """
         async with self._lock:
+            title, body = format_leave_request(self.household_id, self.repository)
+            await self.client.open_issue(PROJECT_REPOSITORY, title, body)
             return await self.client.withdraw(self.repository, self.household_id, branch=self.branch)

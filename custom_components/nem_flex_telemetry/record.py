@@ -516,10 +516,15 @@ def canonical_json(record: Mapping[str, Any]) -> str:
     return json.dumps(canonical, separators=(",", ":"), allow_nan=False, ensure_ascii=True)
 
 
-def raw_path(household_id: str, interval_start_utc: str) -> str:
-    """Path of the day file holding a record, relative to ``data/raw``."""
+def day_path(interval_start_utc: str) -> str:
+    """``YYYY/MM/DD.jsonl``: the day file holding a record, below a household's folder or ``raw/``."""
     day = interval_start_utc[:10]
-    return f"{household_id}/{day[:4]}/{day[5:7]}/{day[8:10]}.jsonl"
+    return f"{day[:4]}/{day[5:7]}/{day[8:10]}.jsonl"
+
+
+def raw_path(household_id: str, interval_start_utc: str) -> str:
+    """Path of the day file holding a record in the cohort's raw tree (one folder per household)."""
+    return f"{household_id}/{day_path(interval_start_utc)}"
 
 
 HOUSEHOLD_ID_PATTERN: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -17,6 +18,7 @@ from .const import (
     SERVICE_WITHDRAW,
     WITHDRAW_CONFIRMATION,
 )
+from .data_repo import settings_url
 from .github_api import GitHubError
 from .publisher import Publisher
 from .runtime import NemFlexConfigEntry
@@ -92,7 +94,16 @@ async def _async_withdraw(call: ServiceCall) -> ServiceResponse:
             translation_key="withdraw_failed",
             translation_placeholders={"reason": type(err).__name__},
         ) from err
-    return {"commit": result.commit_sha, "files_removed": len(result.files)}
+    delete_url = settings_url(publisher.web_url, publisher.repository)
+    persistent_notification.async_create(
+        call.hass,
+        f"The household has left the cohort and its data is gone from the head of {publisher.repository}. "
+        f"Its history still holds the data until you delete the repository: open [its settings]({delete_url}) "
+        'and choose "Delete this repository".',
+        title="NEM Flex Telemetry: withdrawn",
+        notification_id=f"{DOMAIN}_withdrawn",
+    )
+    return {"commit": result.commit_sha, "files_removed": len(result.files), "delete_repository_url": delete_url}
 
 
 @callback

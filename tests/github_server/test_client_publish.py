@@ -14,13 +14,13 @@ from custom_components.nem_flex_telemetry.github_api import (
     Token,
     TransientError,
 )
-from custom_components.nem_flex_telemetry.publish_plan import split_backlog
+from custom_components.nem_flex_telemetry.publish_plan import UntrustedDayFileError, split_backlog
 from custom_components.nem_flex_telemetry.record import RecordInvalidError, canonical_json
 
-from .conftest import HOUSEHOLD, LOGIN, OTHER_HOUSEHOLD, OWNER, REPO, REPOSITORY, SleepRecorder, git, make_records
+from .conftest import HOUSEHOLD, LOGIN, OWNER, REPO, REPOSITORY, SleepRecorder, git, make_records
 from .server import GitHubServer
 
-DAY_FILE = f"data/raw/{HOUSEHOLD}/2026/07/14.jsonl"
+DAY_FILE = "raw/2026/07/14.jsonl"
 
 
 def lines_of(github: GitHubServer, path: str) -> list[str]:
@@ -63,20 +63,28 @@ async def test_next_hour_is_merged_in_order(github: GitHubServer, client: GitHub
     assert lines_of(github, DAY_FILE) == [canonical_json(r) for r in first + second]
 
 
-async def test_someone_elses_edit_wins_and_nothing_of_theirs_is_dropped(
+async def test_someone_elses_edit_stops_the_commit_and_changes_nothing(
     github: GitHubServer, client: GitHubClient
 ) -> None:
     records = make_records("2026-07-14T01:00:00Z", 4)
     theirs = json.dumps(records[1] | {"net_import_kw": 9.9})
-    github.commit(OWNER, REPO, {DAY_FILE: f"not json\n{theirs}\n".encode()}, login="maintainer")
-    result = await client.publish(REPOSITORY, HOUSEHOLD, records)
-    assert result.records_added == 3
-    assert lines_of(github, DAY_FILE) == [
-        canonical_json(records[0]),
-        theirs,
-        *map(canonical_json, records[2:]),
-        "not json",
-    ]
+    github.commit(OWNER, REPO, {DAY_FILE: f"{theirs}\nnot json\n".encode()}, login="maintainer")
+    before = commit_count(github)
+    with pytest.raises(UntrustedDayFileError, match="line 2 is not JSON"):
+        await client.publish(REPOSITORY, HOUSEHOLD, records)
+    assert commit_count(github) == before
+    assert lines_of(github, DAY_FILE) == [theirs, "not json"]
+
+
+async def test_three_stub_lines_in_our_day_file_are_not_taken_for_our_records(
+    github: GitHubServer, client: GitHubClient
+) -> None:
+    records = make_records("2026-07-14T01:00:00Z", 3)
+    stubs = "".join(json.dumps({"interval_start_utc": r["interval_start_utc"]}) + "\n" for r in records)
+    github.commit(OWNER, REPO, {DAY_FILE: stubs.encode()}, login="mallory")
+    with pytest.raises(UntrustedDayFileError, match="line 1 is not a valid record"):
+        await client.publish(REPOSITORY, HOUSEHOLD, records)
+    assert git(github, "show", f"main:{DAY_FILE}") == stubs
 
 
 async def test_later_hours_reuse_the_file_they_wrote_unless_someone_changed_it(
@@ -89,11 +97,11 @@ async def test_later_hours_reuse_the_file_they_wrote_unless_someone_changed_it(
     second = await client.publish(REPOSITORY, HOUSEHOLD, day[12:24])
     assert second.stats.requests == 6
     assert not any("/contents/" in entry.path for entry in github.log)  # no download of the day file
-    edited = [*lines_of(github, DAY_FILE)[:-1], "someone's own line"]
+    edited = lines_of(github, DAY_FILE)[:-1]  # someone removed our last line: downloaded, merged again
     github.commit(OWNER, REPO, {DAY_FILE: "".join(line + "\n" for line in edited).encode()}, login="maintainer")
     third = await client.publish(REPOSITORY, HOUSEHOLD, day[23:])
-    assert third.records_added == 13  # the line that was replaced comes back; the edit stays
-    assert lines_of(github, DAY_FILE) == [canonical_json(r) for r in day] + ["someone's own line"]
+    assert third.records_added == 13  # the line that was removed comes back
+    assert lines_of(github, DAY_FILE) == [canonical_json(r) for r in day]
 
 
 async def test_a_week_of_backlog_is_one_commit_with_every_record_once(
@@ -116,18 +124,18 @@ async def test_a_backlog_split_into_bounded_commits(github: GitHubServer, client
     for batch in batches:
         await client.publish(REPOSITORY, HOUSEHOLD, batch)
     assert commit_count(github) == before + 3
-    assert len(git(github, "ls-tree", "-r", "--name-only", "main", f"data/raw/{HOUSEHOLD}").split()) == 3
+    assert len(git(github, "ls-tree", "-r", "--name-only", "main", "raw").split()) == 3
 
 
 async def test_a_writer_racing_in_between_makes_the_client_retry(
     github: GitHubServer, client: GitHubClient, sleeps: SleepRecorder
 ) -> None:
     records = make_records("2026-07-14T01:00:00Z", 12)
-    theirs = canonical_json(records[0] | {"solar_kw": 1.0})
-    github.race_next_ref_update(OWNER, REPO, {DAY_FILE: (theirs + "\n").encode()})
+    ours = canonical_json(records[0])  # another installation of this household got there first
+    github.race_next_ref_update(OWNER, REPO, {DAY_FILE: (ours + "\n").encode()})
     result = await client.publish(REPOSITORY, HOUSEHOLD, records)
     assert result.records_added == 11 and result.stats.retries == 1 and len(sleeps.delays) == 1
-    assert lines_of(github, DAY_FILE) == [theirs, *map(canonical_json, records[1:])]
+    assert lines_of(github, DAY_FILE) == [canonical_json(r) for r in records]
     assert git(github, "log", "--format=%an", "-2", "main").splitlines() == ["A Household", "someone-else"]
 
 
@@ -149,7 +157,7 @@ async def test_a_branch_that_never_stops_moving_is_transient(github: GitHubServe
         await client.publish(REPOSITORY, HOUSEHOLD, make_records("2026-07-14T01:00:00Z", 12))
     lost = CONFLICT_ATTEMPTS  # every attempt lost its race
     assert int(git(github, "rev-list", "--count", "main")) == 1 + lost  # and the initial commit
-    assert f"data/raw/{HOUSEHOLD}" not in git(github, "ls-tree", "-r", "--name-only", "main")
+    assert "raw/" not in git(github, "ls-tree", "-r", "--name-only", "main")
 
 
 async def test_server_errors_are_retried_with_back_off(
@@ -204,14 +212,19 @@ async def test_an_invalid_record_is_refused_before_any_request(github: GitHubSer
     assert github.log == []
 
 
-async def test_withdraw_removes_only_this_households_folder(github: GitHubServer, client: GitHubClient) -> None:
+async def test_withdraw_empties_the_head_and_says_the_household_left(
+    github: GitHubServer, client: GitHubClient
+) -> None:
     await client.publish(REPOSITORY, HOUSEHOLD, make_records("2026-12-31T23:00:00Z", 24))  # two year folders
-    github.commit(OWNER, REPO, {f"data/raw/{OTHER_HOUSEHOLD}/2026/07/14.jsonl": b"{}\n"})
+    github.commit(OWNER, REPO, {"household.json": b"{}\n", "notes.txt": b"the owner's own file\n"})
     result = await client.withdraw(REPOSITORY, HOUSEHOLD)
-    assert sorted(result.files) == [f"data/raw/{HOUSEHOLD}/2026/12/31.jsonl", f"data/raw/{HOUSEHOLD}/2027/01/01.jsonl"]
-    remaining = git(github, "ls-tree", "-r", "--name-only", "main").split()
-    assert remaining == ["README.md", f"data/raw/{OTHER_HOUSEHOLD}/2026/07/14.jsonl"]
-    assert git(github, "show", "-s", "--format=%s", "main").strip() == f"Withdraw household {HOUSEHOLD} (2 files)"
-    assert git(github, "show", f"main~1:data/raw/{HOUSEHOLD}/2027/01/01.jsonl")  # history keeps it
+    assert sorted(result.files) == ["household.json", "raw/2026/12/31.jsonl", "raw/2027/01/01.jsonl"]
+    assert git(github, "ls-tree", "-r", "--name-only", "main").split() == ["README.md", "notes.txt"]
+    assert "this household has left" in git(github, "show", "main:README.md")
+    assert f"{github.url}/{REPOSITORY}/settings" in git(github, "show", "main:README.md")
+    assert git(github, "show", "-s", "--format=%s", "main").strip() == (
+        f"Withdraw household {HOUSEHOLD} (3 files removed)"
+    )
+    assert git(github, "show", "main~1:raw/2027/01/01.jsonl")  # history keeps it until the repository is deleted
     again = await client.withdraw(REPOSITORY, HOUSEHOLD)
     assert again.commit_sha is None

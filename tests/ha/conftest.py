@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import custom_components.nem_flex_telemetry  # noqa: F401  (must be imported before PHACC resolves custom_components)
 from custom_components.nem_flex_telemetry import transport
 from custom_components.nem_flex_telemetry.const import DOMAIN
+from custom_components.nem_flex_telemetry.data_repo import DEFAULT_NAME, PROJECT_REPOSITORY
 from custom_components.nem_flex_telemetry.github_api import OAUTH_CLIENT_ID
 from tests.github_server import GitHubServer
 
@@ -25,7 +26,8 @@ from .haeo import Hub, add_hub, publish
 
 HOUSEHOLD_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 LOGIN = "household"
-DATA_OWNER, DATA_REPO = "purcell-lab", "nem-flex-telemetry-data"
+DATA_OWNER, DATA_REPO = LOGIN, DEFAULT_NAME  # the household's own data repository
+PROJECT_OWNER, PROJECT_REPO = PROJECT_REPOSITORY.split("/")
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +66,7 @@ class Household:
             options={
                 "mapping": self.mapping,
                 "assets": self.assets,
-                "repository": "purcell-lab/nem-flex-telemetry-data",
+                "repository": f"{DATA_OWNER}/{DATA_REPO}",
                 "branch": "main",
                 "paused": False,
                 **options,
@@ -282,7 +284,7 @@ async def github(
     async with GitHubServer(tmp_path / "git", client_id=OAUTH_CLIENT_ID, clock=github_clock) as server:
         server.add_user(LOGIN, name="A Household")
         server.create_repo(DATA_OWNER, DATA_REPO)
-        server.add_collaborator(DATA_OWNER, DATA_REPO, LOGIN)
+        server.create_repo(PROJECT_OWNER, PROJECT_REPO)  # where households open join and leave requests
         monkeypatch.setenv(transport.GITHUB_URL_ENV, server.url)
         monkeypatch.setattr(transport, "device_poll_sleep", github_clock.sleep)
         monkeypatch.setattr(transport, "retry_sleep", no_wait)
@@ -297,6 +299,7 @@ def signed_in(entry: MockConfigEntry, github: GitHubServer, token: str | None = 
         "token": {"access_token": token, "scope": "public_repo", "refresh_token": None, "expires_at": None},
         "login": LOGIN,
         "github_url": github.url,
+        "registration": "pending",  # as the config flow leaves it: the join request is opened after setup
     }
     options = {**entry.options, "status_url": f"{github.url}/cohort/status.json"}  # never the real site
     return MockConfigEntry(

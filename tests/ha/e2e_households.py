@@ -138,7 +138,8 @@ class Home:
         publish(self.hass, self.hub, values)
 
     async def join(self, github: GitHubServer, repository: str, status_url: str) -> None:
-        """Add the integration as the household would: sign in on GitHub, confirm, consent."""
+        """Add the integration as the household would: sign in on GitHub, name its data repository
+        (``repository``, created in its own account), confirm, consent."""
         hass, facts = self.hass, self.facts
         result = await start(hass)
         assert result["description_placeholders"]["code"] in github.pending_user_codes()
@@ -149,7 +150,6 @@ class Home:
             "region": facts.region.lower(),  # the selector's option for the region
             "postcode_prefix": facts.postcode_prefix,
             "repository": repository,
-            "branch": "main",
         }
         result = await step(hass, result, household)
         assert result["step_id"] == "mapping", result.get("errors")
@@ -176,7 +176,7 @@ class Home:
         options = hass.config_entries.options
         result = dict(await options.async_init(self.entry.entry_id))
         result = dict(await options.async_configure(result["flow_id"], {"next_step_id": "publishing"}))
-        publishing = {"paused": False, "repository": repository, "branch": "main", "status_url": status_url}
+        publishing = {"paused": False, "repository": repository, "status_url": status_url}
         result = dict(await options.async_configure(result["flow_id"], publishing))
         assert result["type"] is FlowResultType.CREATE_ENTRY
         await hass.async_block_till_done()

@@ -14,15 +14,10 @@ from homeassistant.helpers import entity_registry as er
 from custom_components.nem_flex_telemetry.const import DOMAIN
 from tests.github_server import GitHubServer
 
-from .conftest import Household
+from .conftest import DATA_OWNER, DATA_REPO, Household
 
 CANDIDATES = "plug: binary_sensor.ev_plugged_in; soc: sensor.ev_battery_level"
-HOUSEHOLD = {
-    "region": "qld1",  # the selector's option for QLD1
-    "postcode_prefix": "410",
-    "repository": "purcell-lab/nem-flex-telemetry-data",
-    "branch": "main",
-}
+HOUSEHOLD = {"region": "qld1", "postcode_prefix": "410", "repository": DATA_REPO}  # qld1: the option for QLD1
 
 
 def limits(mapping: dict[str, Any]) -> dict[str, Any]:
@@ -65,12 +60,8 @@ async def test_full_flow_with_errors(hass: HomeAssistant, battery_and_ev: Househ
     hub = battery_and_ev.hubs[0]
     result = await signed_in_start(hass, github)
     assert result["step_id"] == "household"
-    result = await step(hass, result, {**HOUSEHOLD, "postcode_prefix": "41", "repository": "nope", "branch": "a b"})
-    assert result["errors"] == {
-        "postcode_prefix": "invalid_postcode_prefix",
-        "repository": "invalid_repository",
-        "branch": "invalid_branch",
-    }
+    result = await step(hass, result, {**HOUSEHOLD, "postcode_prefix": "41", "repository": "someone/data"})
+    assert result["errors"] == {"postcode_prefix": "invalid_postcode_prefix", "repository": "invalid_repository"}
     result = await step(hass, result, HOUSEHOLD)
     assert result["step_id"] == "mapping"
     assert result["description_placeholders"] == {"candidates": CANDIDATES}
@@ -135,7 +126,7 @@ async def test_full_flow_with_errors(hass: HomeAssistant, battery_and_ev: Househ
     assert house_load is not None
     assert entry.options["mapping"]["load_powers"] == [house_load.id]  # stored by registry id
     assert entry.minor_version == 2
-    assert entry.options["repository"] == "purcell-lab/nem-flex-telemetry-data"
+    assert entry.options["repository"] == f"{DATA_OWNER}/{DATA_REPO}"
     assert entry.data["login"] == "household"
     assert entry.data["github_url"] == github.url
     assert entry.data["token"]["access_token"] in {token.value for token in github.state.tokens.values()}
@@ -262,18 +253,17 @@ async def test_options_publishing(hass: HomeAssistant, loaded: Any) -> None:
     result = await options_step(hass, loaded, "publishing")
     assert suggested(result) == {
         "paused": False,
-        "repository": "purcell-lab/nem-flex-telemetry-data",
-        "branch": "main",
+        "repository": DATA_REPO,
         "status_url": "https://purcell-lab.github.io/nem-flex-telemetry/data/standing.json",
     }
-    result = await options_configure(hass, result, {"paused": True, "repository": "x", "branch": "main"})
+    result = await options_configure(hass, result, {"paused": True, "repository": "me/data"})
     assert result["errors"] == {"repository": "invalid_repository"}
     status_url = "https://example.org/status.json"
-    changes = {"paused": True, "repository": "me/data", "branch": "main", "status_url": status_url}
+    changes = {"paused": True, "repository": DATA_REPO, "status_url": status_url}
     result = await options_configure(hass, result, changes)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert loaded.options["paused"] is True
-    assert loaded.options["repository"] == "me/data"
+    assert loaded.options["repository"] == f"{DATA_OWNER}/{DATA_REPO}"
     assert loaded.options["status_url"] == status_url
     assert hass.states.get("sensor.nem_flex_telemetry_publishing").state == "paused"  # reloaded with the change

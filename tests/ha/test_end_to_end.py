@@ -1,11 +1,13 @@
-"""End to end: ten households' Home Assistants -> one GitHub repository -> the aggregation -> the dashboard.
+"""End to end: ten households' Home Assistants -> their own GitHub repositories -> the aggregation -> the dashboard.
 
 Ten generated households (aggregation.simulate) in three regions, each in its own real Home Assistant
-with a HAEO hub carrying the generator's values, join through the real config flow and device flow
-against one local GitHub backed by a bare git repository, then sample every 5 minutes and publish
-hourly for a whole UTC day. The data repository is then cloned with git and aggregated the way the
-GitHub Action does it (``python -m aggregation build``), the dashboard is built with those views, and
-its overview is read in headless Chromium.
+with a HAEO hub carrying the generator's values and its own GitHub account, join through the real
+config flow and device flow against one local GitHub backed by bare git repositories (each creates its
+data repository and opens a join request on the project repository), then sample every 5 minutes and
+publish hourly for a whole UTC day. Each household's repository is then cloned with git and laid out
+as the raw tree the build reads (what the cohort's ingest does), aggregated the way the GitHub Action
+does it (``python -m aggregation build``), the dashboard is built with those views, and its overview is
+read in headless Chromium.
 
 Expected figures come from the raw lines in git, computed with plain Python (``e2e_oracle``), never from
 the aggregation's code. QLD1 has five households and can be published; NSW1 (three) and VIC1 (two) are
@@ -32,12 +34,14 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.nem_flex_telemetry.const import DOMAIN
+from custom_components.nem_flex_telemetry.data_repo import DEFAULT_NAME, RAW_FOLDER
+from custom_components.nem_flex_telemetry.intake import parse_request
 from custom_components.nem_flex_telemetry.publisher import hourly_offset
 from custom_components.nem_flex_telemetry.record import validate
 from tests.github_server import GitHubServer
 
 from . import e2e_oracle as oracle
-from .conftest import DATA_OWNER, DATA_REPO, GitHubClock
+from .conftest import PROJECT_OWNER, PROJECT_REPO, GitHubClock
 from .e2e_households import Home, home_assistant, pick
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -49,7 +53,6 @@ START = datetime(2026, 11, 19, tzinfo=UTC)  # a whole UTC day from here; in the 
 SET_UP = START - timedelta(minutes=4)  # the households join just before the day's first interval
 TICK = timedelta(minutes=5)
 INTERVALS = 288
-REPOSITORY = f"{DATA_OWNER}/{DATA_REPO}"
 SMALL_REGIONS = [region for region, households in HOUSEHOLDS.items() if households < oracle.MIN_HOUSEHOLDS]
 
 
@@ -70,10 +73,9 @@ async def join(
         own = await instances.enter_async_context(home_assistant(tmp_path / f"home-{index}")) if homes else hass
         home = Home.simulated(SEED, index, START, own)
         github.add_user(home.login)
-        github.add_collaborator(DATA_OWNER, DATA_REPO, home.login)
         home.add_haeo()
         home.publish(0)
-        await home.join(github, REPOSITORY, status_url)
+        await home.join(github, DEFAULT_NAME, status_url)
         homes.append(home)
     assert len({home.household_id for home in homes}) == len(homes)
     return homes
@@ -107,12 +109,25 @@ async def a_day_of_telemetry(
                 home.sampled.append(home.outbox.newest)
 
 
-async def check_repository(homes: list[Home], checkout: Path) -> dict[str, str]:
-    """Every sampled record is in git exactly once, as sampled, committed hourly by its own household.
+async def lay_out_raw_tree(homes: list[Home], github: GitHubServer, tmp_path: Path) -> dict[str, str]:
+    """Clone each household's repository and lay its ``raw/`` out as ``<household_id>/YYYY/MM/DD.jsonl``
+    under ``tmp_path / "raw"`` (the cohort's ingest does this in production); returns the files by path."""
+    files: dict[str, str] = {}
+    for home in homes:
+        checkout = tmp_path / "households" / home.login
+        await run("git", "clone", "--quiet", github.repo(home.login, DEFAULT_NAME).git.path, checkout)
+        for path in (await run("git", "ls-files", RAW_FOLDER, cwd=checkout)).split():
+            name = f"{home.household_id}/{path.removeprefix(f'{RAW_FOLDER}/')}"
+            files[name] = await run("git", "show", f"HEAD:{path}", cwd=checkout)
+            target = tmp_path / "raw" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(files[name], encoding="utf-8")
+    return files
 
-    Returns the raw files at HEAD, read with git, by path under data/raw."""
-    paths = (await run("git", "ls-files", "data/raw", cwd=checkout)).split()
-    files = {path.removeprefix("data/raw/"): await run("git", "show", f"HEAD:{path}", cwd=checkout) for path in paths}
+
+async def check_repository(homes: list[Home], files: dict[str, str], github: GitHubServer, tmp_path: Path) -> None:
+    """Every sampled record is in git exactly once, as sampled, committed hourly by its own household
+    into its own repository; each household asked to join once, as itself."""
     assert sorted(files) == sorted(f"{home.household_id}/{START:%Y/%m/%d}.jsonl" for home in homes)
     for home in homes:
         lines = [json.loads(line) for line in files[f"{home.household_id}/{START:%Y/%m/%d}.jsonl"].splitlines()]
@@ -122,10 +137,17 @@ async def check_repository(homes: list[Home], checkout: Path) -> dict[str, str]:
             assert (record["region"], record["postcode_prefix"]) == (home.facts.region, home.facts.postcode_prefix)
             for key in ("net_import_kw", "solar_kw", "house_load_kw", "naive_baseline_kw", "price_signal_seen"):
                 assert record[key] == round(simulated[key], 4), key
-        authors = (await run("git", "log", "--format=%an", "--", f"data/raw/{home.household_id}", cwd=checkout)).split()
+        checkout = tmp_path / "households" / home.login
+        authors = (await run("git", "log", "--format=%an", "--", RAW_FOLDER, cwd=checkout)).split()
         assert set(authors) == {home.login}  # each commit made with the household's own GitHub account
         assert 24 <= len(authors) <= 25  # one an hour, plus the rest when "publish now" was pressed
-    return files
+    requests = [
+        (issue.user, parse_request(issue.title, issue.body))
+        for issue in github.repo(PROJECT_OWNER, PROJECT_REPO).issues
+    ]
+    assert sorted((user, getattr(request, "household_id", None)) for user, request in requests) == sorted(
+        (home.login, home.household_id) for home in homes
+    )
 
 
 def null(value: Any) -> bool:
@@ -219,12 +241,10 @@ async def test_ten_households_to_the_dashboard(
             assert publishing is not None
             assert publishing.state == "active"
 
-    # The data repository as the Action's checkout sees it, aggregated exactly as aggregate.yml does.
-    checkout = tmp_path / "checkout"
-    await run("git", "clone", "--quiet", github.repo(DATA_OWNER, DATA_REPO).git.path, checkout)
-    files = await check_repository(homes, checkout)
-    cohort, views = checkout / "data" / "cohort", checkout / "site" / "data"
-    raw = checkout / "data" / "raw"
+    # The households' repositories laid out as the raw tree, aggregated exactly as aggregate.yml does.
+    files = await lay_out_raw_tree(homes, github, tmp_path)
+    await check_repository(homes, files, github, tmp_path)
+    cohort, views, raw = tmp_path / "cohort", tmp_path / "views", tmp_path / "raw"
     await run(sys.executable, "-m", "aggregation", "build", "--raw", raw, "--out", cohort, "--views", views)
     expected = oracle.overview(files)
     check_cohort(cohort, views, oracle.region_cells(oracle.read_lines(files)))

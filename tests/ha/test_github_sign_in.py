@@ -27,7 +27,7 @@ async def test_approve_leads_to_household_with_the_login(
     assert result["description_placeholders"]["code"] in github.pending_user_codes()
     result = await approve(hass, github, result)
     assert result["step_id"] == "household"
-    assert result["description_placeholders"] == {"login": LOGIN}
+    assert result["description_placeholders"] == {"login": LOGIN, "reason": "-"}
 
 
 async def test_deny_aborts_with_a_reason(hass: HomeAssistant, battery_only: Household, github: GitHubServer) -> None:
@@ -114,16 +114,14 @@ async def test_closing_the_dialog_stops_polling(
     assert hass.config_entries.flow.async_progress() == []
 
 
-async def test_repository_must_exist_and_accept_pushes(
+async def test_a_repository_it_cannot_take_is_a_clear_form_error(
     hass: HomeAssistant, battery_only: Household, github: GitHubServer
 ) -> None:
     result = await approve(hass, github, await start(hass))
-    result = await step(hass, result, {**HOUSEHOLD, "repository": "purcell-lab/missing"})
-    assert result["errors"] == {"repository": "repository_not_found"}
-    github.remove_push_access(DATA_OWNER, DATA_REPO, LOGIN)
+    github.commit(DATA_OWNER, DATA_REPO, {"notes.txt": b"the owner's notes\n"})
     result = await step(hass, result, HOUSEHOLD)
-    assert result["errors"] == {"base": "no_push_access"}
-    github.add_collaborator(DATA_OWNER, DATA_REPO, LOGIN)
+    assert result["errors"] == {"repository": "repository_not_adoptable"}
+    assert result["description_placeholders"]["reason"] == "it already holds other files"
     github.exhaust_rate_limit(LOGIN)
     result = await step(hass, result, HOUSEHOLD)
     assert result["errors"] == {"base": "cannot_connect"}

@@ -21,14 +21,26 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.nem_flex_telemetry.const import DOMAIN
 from custom_components.nem_flex_telemetry.diagnostics import async_get_config_entry_diagnostics
+from custom_components.nem_flex_telemetry.intake import Request, parse_request
 from custom_components.nem_flex_telemetry.publisher import hourly_offset
+from custom_components.nem_flex_telemetry.record import SCHEMA_VERSION
 from tests.github_server import GitHubServer
 
-from .conftest import DATA_OWNER, DATA_REPO, HOUSEHOLD_ID, LOGIN, GitHubClock, Household, signed_in
+from .conftest import (
+    DATA_OWNER,
+    DATA_REPO,
+    HOUSEHOLD_ID,
+    LOGIN,
+    PROJECT_OWNER,
+    PROJECT_REPO,
+    GitHubClock,
+    Household,
+    signed_in,
+)
 
 NOW = datetime(2026, 11, 22, 3, 7, tzinfo=UTC)
 FIRST = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
-DAY_FILE = f"data/raw/{HOUSEHOLD_ID}/2026/11/22.jsonl"
+DAY_FILE = "raw/2026/11/22.jsonl"  # in the household's own data repository
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +63,7 @@ def loaded(hass: HomeAssistant, github: GitHubServer) -> Callable[..., Awaitable
         entry = signed_in(household.entry(), github, token)
         entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
+        await hass.async_block_till_done(wait_background_tasks=True)  # the join request, opened at set-up
         for n in range(count):
             assert await entry.runtime_data.sampler.async_sample(FIRST + timedelta(minutes=5 * n))
         return entry
@@ -221,7 +233,7 @@ async def test_no_push_access_raises_a_repair_issue_until_access_returns(
     hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any
 ) -> None:
     entry = await loaded(battery_only)
-    github.remove_push_access(DATA_OWNER, DATA_REPO, LOGIN)
+    github.repo(DATA_OWNER, DATA_REPO).archived = True  # read-only, even for its owner
     with pytest.raises(HomeAssistantError, match="cannot write"):
         await publish_now(hass)
     issue = ir.async_get(hass).async_get_issue(DOMAIN, f"no_push_access_{entry.entry_id}")
@@ -229,7 +241,7 @@ async def test_no_push_access_raises_a_repair_issue_until_access_returns(
     assert issue.translation_placeholders == {"repository": f"{DATA_OWNER}/{DATA_REPO}"}
     assert entry.runtime_data.outbox.pending_count() == 3
     assert state(hass, "publishing") == "needs_attention"
-    github.add_collaborator(DATA_OWNER, DATA_REPO, LOGIN)
+    github.repo(DATA_OWNER, DATA_REPO).archived = False
     await publish_now(hass)
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"no_push_access_{entry.entry_id}") is None
     assert published_intervals(github) == EXPECTED
@@ -251,10 +263,11 @@ async def test_unload_during_a_flush_loses_nothing(
     assert published_intervals(github) == []
 
 
-async def test_withdraw_needs_confirmation_then_removes_every_file(
+async def test_withdraw_needs_confirmation_then_leaves_and_empties_the_repository(
     hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any
 ) -> None:
     entry = await loaded(battery_only)
+    github.commit(DATA_OWNER, DATA_REPO, {"household.json": b"{}\n"}, login=LOGIN)
     await publish_now(hass)
     assert DAY_FILE in head_files(github)
     with pytest.raises(ServiceValidationError):
@@ -264,8 +277,18 @@ async def test_withdraw_needs_confirmation_then_removes_every_file(
         DOMAIN, "withdraw", {"confirm": "WITHDRAW"}, blocking=True, return_response=True
     )
     assert response is not None
-    assert response["files_removed"] == 1
-    assert not [path for path in head_files(github) if HOUSEHOLD_ID in path]
+    assert response["files_removed"] == 2
+    settings = f"{github.url}/{DATA_OWNER}/{DATA_REPO}/settings"
+    assert response["delete_repository_url"] == settings
+    assert head_files(github) == ["README.md"]
+    assert "this household has left" in "\n".join(git(github, "show", "main:README.md"))
+    assert DAY_FILE in git(github, "ls-tree", "-r", "--name-only", "main~1")  # until the repository is deleted
+    leave = github.repo(PROJECT_OWNER, PROJECT_REPO).issues[-1]
+    assert leave.user == LOGIN
+    request = Request("leave", HOUSEHOLD_ID, f"{DATA_OWNER}/{DATA_REPO}", SCHEMA_VERSION)
+    assert parse_request(leave.title, leave.body) == request
+    notice = hass.states.get("persistent_notification.nem_flex_telemetry_withdrawn")
+    assert notice is None or settings in str(notice.attributes)  # shown in the notifications panel
     assert entry.options["paused"] is True
     assert state(hass, "publishing") == "paused"
     assert await publish_now(hass) == {"records_added": 0, "pending": 0}  # paused: nothing goes out
@@ -307,3 +330,69 @@ async def test_withdraw_failure_is_reported_and_publishing_stays_paused(
         await hass.services.async_call(DOMAIN, "withdraw", {"confirm": "WITHDRAW"}, blocking=True)
     assert entry.options["paused"] is True
     await github.set_down(False)
+
+
+async def test_stub_lines_in_our_day_file_acknowledge_nothing_and_raise_a_repair(
+    hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any
+) -> None:
+    """Three stub lines naming our intervals must not pass for our records (they would drop them for ever)."""
+    entry = await loaded(battery_only)
+    stubs = "".join(json.dumps({"interval_start_utc": interval}) + "\n" for interval in EXPECTED)
+    github.commit(DATA_OWNER, DATA_REPO, {DAY_FILE: stubs.encode()}, login=LOGIN)
+    commits = git_log(github)
+    with pytest.raises(HomeAssistantError, match="unexpected content"):
+        await publish_now(hass)
+    assert entry.runtime_data.outbox.pending_count() == 3
+    assert git_log(github) == commits
+    assert state(hass, "publishing") == "needs_attention"
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"untrusted_day_file_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "repository": f"{DATA_OWNER}/{DATA_REPO}",
+        "path": DAY_FILE,
+        "finding": "line 1 is not a valid record (schema_version: is missing)",
+    }
+    github.commit(DATA_OWNER, DATA_REPO, {DAY_FILE: None}, login=LOGIN)  # the owner repairs the file
+    assert await publish_now(hass) == {"records_added": 3, "pending": 0}
+    assert published_intervals(github) == EXPECTED
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"untrusted_day_file_{entry.entry_id}") is None
+
+
+async def test_an_unexpected_error_in_a_flush_is_shown_not_lost(
+    hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = await loaded(battery_only)
+    publisher = entry.runtime_data.publisher
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise KeyError("tree")  # an answer of a shape nothing expected
+
+    monkeypatch.setattr(publisher.client, "publish", broken)
+    publisher.async_start_flush()  # in the background, as the hourly timer does
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert state(hass, "publishing") == "needs_attention"
+    assert "KeyError" in state(hass, "last_upload_status")
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"publish_failed_{entry.entry_id}") is not None
+    assert entry.runtime_data.outbox.pending_count() == 3
+
+
+async def test_the_household_asks_to_join_once_and_retries_until_it_could(
+    hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any
+) -> None:
+    project = github.repo(PROJECT_OWNER, PROJECT_REPO)
+    project.has_issues = False  # opening an issue fails: the request stays pending, publishing goes on
+    entry = await loaded(battery_only)
+    assert entry.data["registration"] == "pending"
+    assert (await async_get_config_entry_diagnostics(hass, entry))["data"]["registration"] == "pending"
+    assert await publish_now(hass) == {"records_added": 3, "pending": 0}
+    assert entry.data["registration"] == "pending" and project.issues == []
+    project.has_issues = True
+    await publish_now(hass)
+    assert entry.data["registration"] == "registered"
+    (issue,) = project.issues
+    assert issue.user == LOGIN
+    request = Request("join", HOUSEHOLD_ID, f"{DATA_OWNER}/{DATA_REPO}", SCHEMA_VERSION)
+    assert parse_request(issue.title, issue.body) == request
+    assert entry.data["registration_issue"].endswith(f"/{PROJECT_OWNER}/{PROJECT_REPO}/issues/{issue.number}")
+    await publish_now(hass)
+    assert len(project.issues) == 1  # once

@@ -17,7 +17,7 @@ from custom_components.nem_flex_telemetry.const import DOMAIN
 from custom_components.nem_flex_telemetry.record import validate
 from tests.github_server import GitHubServer
 
-from .conftest import DATA_OWNER, DATA_REPO, HOUSEHOLD_ID, LOGIN, GitHubClock, Household, signed_in
+from .conftest import DATA_OWNER, DATA_REPO, LOGIN, GitHubClock, Household, signed_in
 
 START = datetime(2026, 11, 16, 0, 0, tzinfo=UTC)
 DAYS = 7
@@ -44,7 +44,7 @@ def published(github: GitHubServer) -> list[str]:
     """Every interval in the household's day files at the branch head (checked against the schema)."""
     intervals: list[str] = []
     for day in range(DAYS + 1):
-        path = f"data/raw/{HOUSEHOLD_ID}/{(START + timedelta(days=day)):%Y/%m/%d}.jsonl"
+        path = f"raw/{(START + timedelta(days=day)):%Y/%m/%d}.jsonl"
         text = github.read_file(DATA_OWNER, DATA_REPO, path)
         for line in (text or b"").decode().splitlines():
             record = json.loads(line)
@@ -101,7 +101,7 @@ async def test_a_week_of_faults_loses_and_duplicates_nothing(
             case "rate limit":
                 github.exhaust_rate_limit(LOGIN)
             case "another writer":  # re-commits the household's day file as it is: the branch moves under us
-                path = f"data/raw/{HOUSEHOLD_ID}/{now:%Y/%m/%d}.jsonl"
+                path = f"raw/{now:%Y/%m/%d}.jsonl"
                 current = github.read_file(DATA_OWNER, DATA_REPO, path)
                 github.race_next_ref_update(DATA_OWNER, DATA_REPO, {path: current, "NOTES.md": b"hello\n"})
         battery_only.publish(hass)  # HAEO keeps reporting

@@ -15,6 +15,8 @@ from custom_components.nem_flex_telemetry.const import (
     ISSUE_HAEO_NOT_FOUND,
     ISSUE_NO_PUSH_ACCESS,
     ISSUE_OUTBOX_UNREADABLE,
+    ISSUE_PUBLISH_FAILED,
+    ISSUE_UNTRUSTED_DAY_FILE,
 )
 
 PACKAGE = Path(config_flow.__file__).parent
@@ -45,7 +47,7 @@ def test_every_error_is_translated() -> None:
     assert STRINGS["config"]["error"] == STRINGS["options"]["error"]
     issues = {ISSUE_HAEO_NOT_FOUND, ISSUE_ENTITY_GONE, ISSUE_HAEO_FAILING, ISSUE_NO_PUSH_ACCESS}
     issues |= {ISSUE_DISK_FULL, ISSUE_CLOCK_AHEAD, ISSUE_OUTBOX_UNREADABLE}
-    assert issues == set(STRINGS["issues"])
+    assert issues | {ISSUE_UNTRUSTED_DAY_FILE, ISSUE_PUBLISH_FAILED} == set(STRINGS["issues"])
 
 
 def test_every_action_and_exception_is_translated() -> None:
