@@ -43,6 +43,8 @@ async def through_consent(hass: HomeAssistant, github: GitHubServer, name: str) 
     result = await step(hass, result, limits(suggested(result)))
     battery = suggested(result) | {"capacity_kwh": 13.5, "max_charge_kw": 5.0, "max_discharge_kw": 5.0}
     result = await step(hass, result, battery)
+    assert result["step_id"] == "more_assets"
+    result = await step(hass, result, {"next_step_id": "consent"})
     assert result["step_id"] == "consent"
     return result
 
@@ -84,7 +86,7 @@ async def test_the_flow_creates_a_public_repository_with_its_files_and_asks_to_j
 
 
 def test_the_shipped_licence_is_the_projects_data_licence() -> None:
-    root = (PACKAGE.parents[1] / "LICENSE-DATA").read_text(encoding="utf-8")
+    root = (PACKAGE.parents[1] / "data" / "LICENSE").read_text(encoding="utf-8")
     assert root.endswith((PACKAGE / "cc-by-4.0.txt").read_text(encoding="utf-8"))
 
 

@@ -20,6 +20,7 @@ from custom_components.nem_flex_telemetry.entity_refs import to_registry_ids
 from custom_components.nem_flex_telemetry.record import validate
 from tests.github_server import GitHubServer
 
+from .conftest import DATA_REPO
 from .haeo_fixtures import Installed, InstalledHub, install
 
 VERSIONS = pytest.mark.parametrize("version", SUPPORTED_HAEO_VERSIONS)
@@ -30,7 +31,7 @@ PRICE_FIELDS = {"v0.3.3": ("import_price", "export_price")} | dict.fromkeys(
 LIMIT_FIELDS = {"v0.3.3": ("import_limit", "export_limit")} | dict.fromkeys(
     ("v0.4.1", "main"), ("max_power_source_target", "max_power_target_source")
 )
-HOUSEHOLD = {"region": "qld1", "postcode_prefix": "410", "repository": "purcell-lab/nem-flex-telemetry-data"}
+HOUSEHOLD = {"region": "qld1", "postcode_prefix": "410", "repository": DATA_REPO}
 
 
 def expected_mapping(version: str, hub: InstalledHub, house_loads: list[str]) -> dict[str, Any]:
@@ -225,7 +226,7 @@ async def _flow_to_mapping(hass: HomeAssistant, github: GitHubServer) -> dict[st
     github.approve(result["description_placeholders"]["code"])
     await hass.async_block_till_done()
     result = await hass.config_entries.flow.async_configure(result["flow_id"])
-    return dict(await hass.config_entries.flow.async_configure(result["flow_id"], HOUSEHOLD | {"branch": "main"}))
+    return dict(await hass.config_entries.flow.async_configure(result["flow_id"], HOUSEHOLD))
 
 
 def _suggested(result: dict[str, Any]) -> dict[str, Any]:

@@ -46,7 +46,8 @@ async def test_another_account_is_refused_and_the_old_sign_in_kept(
 async def test_lost_push_access_is_refused(hass: HomeAssistant, battery_only: Household, github: GitHubServer) -> None:
     entry, result = await reauth(hass, battery_only, github)
     old_token = entry.data["token"]["access_token"]
-    github.remove_push_access(DATA_OWNER, DATA_REPO, LOGIN)
+    github.add_user("new-owner")
+    github.transfer_repo(DATA_OWNER, DATA_REPO, "new-owner")  # the household's repository moved away
     result = await approve_as(hass, github, result, LOGIN)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_no_push_access"
