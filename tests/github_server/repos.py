@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 from typing import Any
 
 from aiohttp import web
@@ -44,19 +43,16 @@ def create(
 
 
 def size_kb(repo: Repo) -> int:
-    """GitHub's ``size``: kilobytes of the repository's objects (summed in Python: no git process per GET)."""
+    """GitHub's ``size``: kilobytes of the repository's objects."""
     if repo.reported_size_kb is not None:
         return repo.reported_size_kb
-    objects = repo.git.path / "objects"
-    return sum(path.stat().st_size for path in objects.rglob("*") if path.is_file()) // 1024
+    counts = dict(line.split(": ", 1) for line in repo.git.text("count-objects", "-v").splitlines())
+    return int(counts.get("size", "0")) + int(counts.get("size-pack", "0"))
 
 
 def pushed_at(repo: Repo) -> str | None:
-    """When the default branch last moved: the mtime of its ref (every commit path updates it)."""
-    ref = repo.git.path / "refs" / "heads" / repo.default_branch
-    if not ref.is_file():
-        return None
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ref.stat().st_mtime))
+    head = repo.git.branch_head(repo.default_branch)
+    return repo.git.read_commit(head).committer.date if head else None
 
 
 def repo_json(request: web.Request, repo: Repo) -> dict[str, Any]:
