@@ -253,7 +253,7 @@ async def test_unload_during_a_flush_loses_nothing(
 ) -> None:
     entry = await loaded(battery_only)
     outbox = entry.runtime_data.outbox
-    github.set_latency(30)  # the flush is still waiting for GitHub when Home Assistant unloads the entry
+    github.set_latency(5)  # the flush is still waiting for GitHub when Home Assistant unloads the entry
     entry.runtime_data.publisher.async_start_flush()  # what the hourly timer does
     await hass.async_block_till_done()
     assert await hass.config_entries.async_unload(entry.entry_id)
