@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 import yaml
 from freezegun.api import FrozenDateTimeFactory
@@ -21,7 +20,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from aggregation import cohort
+from custom_components.nem_flex_telemetry import money as shared
 from custom_components.nem_flex_telemetry.const import MAP_IMPORT_PRICE
 from tests.github_server import GitHubServer
 
@@ -74,14 +73,17 @@ def money(hass: HomeAssistant, key: str) -> float:
     return float(value(hass, key))
 
 
-def aggregation_sums(records: list[dict[str, Any]]) -> pd.Series:
-    """The aggregation's per-interval money of these records, summed."""
-    frame = pd.DataFrame(records)
-    frame["interval_start"] = pd.to_datetime(frame["interval_start_utc"], utc=True)
-    derived = cohort.derive(frame)
-    derived["import_cost"] = derived["import_kw"] * derived["price_signal_seen"] * cohort.STEP_H
-    derived["export_value"] = derived["export_kw"] * derived["price_export_seen"] * cohort.STEP_H
-    return derived[["cost_actual_aud", "saving_aud", "import_cost", "export_value"]].sum()
+def money_sums(records: list[dict[str, Any]]) -> dict[str, float]:
+    """The records' money by the shared formulas (the aggregation applies the same ones column-wise:
+    tests/household/test_figures.py checks that on simulated records)."""
+    sums = dict.fromkeys(("cost", "saving", "import_cost", "export_value"), 0.0)
+    for r in records:
+        net, buy, sell = r["net_import_kw"], r["price_signal_seen"], r["price_export_seen"]
+        sums["cost"] += shared.interval_cost_aud(net, buy, sell)
+        sums["saving"] += shared.saving_aud(net, r["naive_baseline_kw"], buy, sell)
+        sums["import_cost"] += max(net, 0.0) * buy * 5 / 60
+        sums["export_value"] += max(-net, 0.0) * sell * 5 / 60
+    return sums
 
 
 @pytest.fixture
@@ -89,7 +91,7 @@ async def brisbane(hass: HomeAssistant) -> None:
     await hass.config.async_set_time_zone(BRISBANE)
 
 
-async def test_a_day_of_changing_prices_adds_up_as_the_aggregation_does(
+async def test_a_day_of_changing_prices_adds_up_by_the_shared_formulas(
     hass: HomeAssistant,
     brisbane: None,
     freezer: FrozenDateTimeFactory,
@@ -107,9 +109,9 @@ async def test_a_day_of_changing_prices_adds_up_as_the_aggregation_does(
         await sample(hass, freezer, battery_only, when)
     records = outbox_records(hass, entry.entry_id)
     assert len(records) == 288
-    sums = aggregation_sums(records)
-    assert money(hass, "net_energy_cost_today") == pytest.approx(sums["cost_actual_aud"], abs=1e-4)
-    assert money(hass, "saving_against_the_baseline_today") == pytest.approx(sums["saving_aud"], abs=1e-4)
+    sums = money_sums(records)
+    assert money(hass, "net_energy_cost_today") == pytest.approx(sums["cost"], abs=1e-4)
+    assert money(hass, "saving_against_the_baseline_today") == pytest.approx(sums["saving"], abs=1e-4)
     assert money(hass, "import_cost_today") == pytest.approx(sums["import_cost"], abs=1e-4)
     assert money(hass, "export_value_today") == pytest.approx(sums["export_value"], abs=1e-4)
     assert money(hass, "import_cost_this_month") == pytest.approx(sums["import_cost"], abs=1e-4)
