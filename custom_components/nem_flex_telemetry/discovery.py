@@ -192,7 +192,18 @@ def _device_facts(devices: dr.DeviceRegistry, entry: er.RegistryEntry) -> tuple[
     device = devices.async_get(entry.device_id) if entry.device_id else None
     if device is None:
         return None, None
-    return device.name_by_user or device.name, device.config_subentry_id
+    return device.name_by_user or device.name, device_subentry(device)
+
+
+def device_subentry(device: object) -> str | None:
+    """The config subentry a device belongs to: ``config_subentry_id`` on newer Home Assistant, else the one
+    subentry named in ``config_entries_subentries`` (HA 2026.1 has only that)."""
+    found: str | None = getattr(device, "config_subentry_id", None)
+    if found is not None:
+        return found
+    by_entry: dict[str, set[str | None]] = getattr(device, "config_entries_subentries", {})
+    named = {sub for subs in by_entry.values() for sub in subs if sub is not None}
+    return next(iter(named)) if len(named) == 1 else None
 
 
 def _subentry(hass: HomeAssistant, entry: er.RegistryEntry, device_subentry: str | None) -> ConfigSubentry | None:

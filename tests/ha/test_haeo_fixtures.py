@@ -8,6 +8,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.nem_flex_telemetry.const import SUPPORTED_HAEO_VERSIONS
+from custom_components.nem_flex_telemetry.discovery import device_subentry
 
 from .haeo_fixtures import fixture_path, install, load
 
@@ -39,7 +40,8 @@ async def test_installed_layout_is_haeos(hass: HomeAssistant, version: str) -> N
     device = dr.async_get(hass).async_get(grid_power.device_id or "")
     assert device is not None and device.name == "Grid"
     grid_subentry = next(s.subentry_id for s in home.entry.subentries.values() if s.title == "Grid")
-    assert (device.config_entry_id, device.config_subentry_id) == (home.entry.entry_id, grid_subentry)
+    owner = getattr(device, "config_entry_id", None) or device.primary_config_entry  # HA 2026.10 / 2026.1
+    assert (owner, device_subentry(device)) == (home.entry.entry_id, grid_subentry)
     # The second hub's Optimizer collides with the first one's: HA adds a suffix.
     assert flat.id("System", "network_optimization_status") == "sensor.optimizer_status_2"
     import_price = hass.states.get(home.id("Grid", "price_source_target" if version != "v0.3.3" else "import_price"))
