@@ -13,6 +13,7 @@ from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.nem_flex_telemetry.const import DOMAIN
+from custom_components.nem_flex_telemetry.data_repo import RAW_FOLDER
 from tests.github_server import GitHubServer
 from tests.ha.conftest import DATA_OWNER, DATA_REPO, Household, signed_in
 
@@ -38,7 +39,7 @@ def intervals_in_git(github: GitHubServer) -> Counter[str]:
         return subprocess.run(["git", "--git-dir", path, *args], capture_output=True, text=True, check=True).stdout
 
     found: Counter[str] = Counter()
-    for name in git("ls-tree", "-r", "--name-only", "main", "--", "data/raw").splitlines():
+    for name in git("ls-tree", "-r", "--name-only", "main", "--", RAW_FOLDER).splitlines():
         found.update(json.loads(line)["interval_start_utc"] for line in git("show", f"main:{name}").splitlines())
     return found
 
