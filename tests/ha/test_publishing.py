@@ -248,21 +248,6 @@ async def test_no_push_access_raises_a_repair_issue_until_access_returns(
     assert state(hass, "publishing") == "active"
 
 
-async def test_unload_during_a_flush_loses_nothing(
-    hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any
-) -> None:
-    entry = await loaded(battery_only)
-    outbox = entry.runtime_data.outbox
-    github.set_latency(5)  # the flush is still waiting for GitHub when Home Assistant unloads the entry
-    entry.runtime_data.publisher.async_start_flush()  # what the hourly timer does
-    await hass.async_block_till_done()
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert outbox.pending_count() == 3
-    github.set_latency(0)
-    assert published_intervals(github) == []
-
-
 async def test_withdraw_needs_confirmation_then_leaves_and_empties_the_repository(
     hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any
 ) -> None:
