@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
+from urllib.parse import urlencode
 
 import aiohttp
 
@@ -90,6 +91,7 @@ _LOGGER = logging.getLogger(__name__)
 API_VERSION: Final = "2022-11-28"
 RAW_MEDIA_TYPE: Final = "application/vnd.github.raw"
 SECONDARY_MIN_WAIT: Final = 60.0
+ISSUES_PAGE: Final = 100  # GitHub's largest page
 
 
 class NoPushAccessError(GitHubError):
@@ -202,10 +204,12 @@ class RepositoryAccess:
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """An issue this account opened."""
+    """An issue this account opened (title and body as GitHub holds them, when read back)."""
 
     number: int
     html_url: str
+    title: str = ""
+    body: str | None = None
 
 
 @dataclass(slots=True)
@@ -412,6 +416,21 @@ class GitHubClient:
         if answer.status >= 400 or not isinstance(answer.body, list):
             raise GitHubError(f"Listing {repository} answered {answer.status}")
         return [str(entry.get("name", "")) for entry in answer.body if isinstance(entry, dict)]
+
+    async def open_issues_by(self, repository: str, creator: str) -> list[Issue]:
+        """The open issues ``creator`` opened on ``repository``, newest first (one page: a household opens few)."""
+        query = urlencode({"state": "open", "creator": creator, "per_page": ISSUES_PAGE})
+        answer = await self._json("GET", f"/repos/{repository}/issues?{query}")
+        return [
+            Issue(
+                int(item["number"]),
+                str(item.get("html_url", "")),
+                str(item.get("title") or ""),
+                item["body"] if isinstance(item.get("body"), str) else None,
+            )
+            for item in (answer if isinstance(answer, list) else [])
+            if isinstance(item, dict) and "pull_request" not in item  # GitHub lists pull requests as issues too
+        ]
 
     async def open_issue(self, repository: str, title: str, body: str) -> Issue:
         """Open an issue (any account may on a public repository with issues enabled)."""

@@ -109,6 +109,17 @@ def format_leave_request(household_id: str, repository: str, schema_version: str
     return _format(Request("leave", household_id, repository, schema_version))
 
 
+def asks_for(title: str, body: str | None, action: Action, household_id: str, repository: str) -> bool:
+    """True when an issue is, in the fixed form, this household's ``action`` request for ``repository``
+    (whatever schema version it was written under): how a household finds the one it already opened."""
+    request = parse_request(title, body)
+    return (
+        isinstance(request, Request)
+        and (request.action, request.household_id) == (action, household_id)
+        and request.repository.lower() == repository.lower()  # GitHub's names are case-insensitive
+    )
+
+
 def _problem(request: Request) -> str | None:
     if request.action not in ACTIONS:
         return f"the action must be one of {', '.join(ACTIONS)}"

@@ -39,13 +39,14 @@ from .github_api import (
     AuthError,
     GitHubClient,
     GitHubError,
+    Issue,
     NoPushAccessError,
     PublishResult,
     RateLimitedError,
     RepositoryNotFoundError,
     TransientError,
 )
-from .intake import format_join_request, format_leave_request
+from .intake import asks_for, format_join_request, format_leave_request
 from .outbox import Outbox
 from .publish_plan import DEFAULT_MAX_RECORDS, UntrustedDayFileError, split_backlog
 from .sampler import Sampler
@@ -223,14 +224,23 @@ class Publisher:
         """Open the join request once; a failure leaves it pending for the next flush (never blocks publishing)."""
         if self.registration != REGISTRATION_PENDING:
             return
-        title, body = format_join_request(self.household_id, self.repository)
         try:
-            issue = await self.client.open_issue(PROJECT_REPOSITORY, title, body)
+            issue = await self._async_open_join_request()
         except GitHubError as err:
             LOGGER.info("Joining the cohort is pending: %s", err)
             return
         data = {**self.entry.data, CONF_REGISTRATION: REGISTRATION_REGISTERED, CONF_REGISTRATION_ISSUE: issue.html_url}
         self.hass.config_entries.async_update_entry(self.entry, data=data)
+
+    async def _async_open_join_request(self) -> Issue:
+        """This account's open join request for this household and repository if one is on file (opened by
+        a request whose answer was lost: the entry reloaded while it was in flight), else a new one."""
+        login = (await self.client.get_user()).login
+        for issue in await self.client.open_issues_by(PROJECT_REPOSITORY, login):
+            if asks_for(issue.title, issue.body, "join", self.household_id, self.repository):
+                return issue
+        title, body = format_join_request(self.household_id, self.repository)
+        return await self.client.open_issue(PROJECT_REPOSITORY, title, body)
 
     async def async_withdraw(self) -> PublishResult:
         """Leave: open the leave request, then empty the repository's head (publishing is paused by the caller).

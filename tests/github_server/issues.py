@@ -1,4 +1,4 @@
-"""Issues: open, list (state, labels, since, pages with Link headers), read, comment, close."""
+"""Issues: open, list (state, labels, since, creator, pages with Link headers), read, comment, close."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def _page_links(request: web.Request, page: int, last: int) -> str:
 
 
 async def list_issues(request: web.Request) -> web.Response:
-    """``GET /repos/{o}/{r}/issues?state=&labels=&since=&per_page=&page=``, newest first like GitHub."""
+    """``GET /repos/{o}/{r}/issues?state=&labels=&since=&creator=&per_page=&page=``, newest first like GitHub."""
     repo = repo_for(request)
     query = request.query
     wanted_state = query.get("state", "open")
@@ -104,6 +104,7 @@ async def list_issues(request: web.Request) -> web.Response:
         raise error(422, "Validation Failed", errors=[{"resource": "Issue", "code": "invalid", "field": "state"}])
     labels = {label for label in query.get("labels", "").split(",") if label}
     since = query.get("since", "")
+    creator = query.get("creator", "").lower()
     try:
         per_page = min(max(int(query.get("per_page", "30")), 1), 100)
         page = max(int(query.get("page", "1")), 1)
@@ -112,7 +113,10 @@ async def list_issues(request: web.Request) -> web.Response:
     chosen = [
         i
         for i in repo.issues
-        if wanted_state in ("all", i.state) and labels <= set(i.labels) and (not since or i.updated_at >= since)
+        if wanted_state in ("all", i.state)
+        and labels <= set(i.labels)
+        and (not since or i.updated_at >= since)
+        and (not creator or i.user.lower() == creator)
     ]
     ascending = query.get("direction") == "asc"
     chosen.sort(key=lambda i: i.number, reverse=not ascending)

@@ -8,6 +8,7 @@ simply waits for it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import shutil
 import time
@@ -24,6 +25,9 @@ from .state import LoggedRequest, Race, RateLimit, Repo, ServerState, User
 
 DEFAULT_CLIENT_ID = "Ov23liLocalTestClient"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Set when the server stops: a request still waiting out its latency ends at once (under a frozen
+# clock its sleep would never end, and the server's shutdown would wait for it for ever).
+STOPPING = web.AppKey("stopping", asyncio.Event)
 
 
 @web.middleware
@@ -42,6 +46,19 @@ async def log_requests(request: web.Request, handler: Handler) -> web.StreamResp
     return response
 
 
+async def _linger(request: web.Request, seconds: float) -> bool:
+    """Wait ``seconds`` (listed in ``Faults.waiting`` meanwhile); True when the server stopped meanwhile."""
+    faults, stopping = request.app[STATE].faults, request.app[STOPPING]
+    waiting = f"{request.method} {request.path}"
+    faults.waiting.append(waiting)
+    try:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), seconds)
+    finally:
+        faults.waiting.remove(waiting)
+    return stopping.is_set()
+
+
 @web.middleware
 async def inject_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
     faults = request.app[STATE].faults
@@ -49,12 +66,15 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
         if request.transport is not None:
             request.transport.close()  # a keep-alive connection dies mid-request
         return web.Response(status=503)
-    if faults.latency:
-        await asyncio.sleep(faults.latency)
+    if faults.latency and await _linger(request, faults.latency):
+        return web.Response(status=503)
     if faults.fail_next > 0:
         faults.fail_next -= 1
         raise rest.error(faults.fail_status, "Server Error")
-    return await handler(request)
+    response = await handler(request)
+    if faults.answer_latency:
+        await _linger(request, faults.answer_latency)  # done, but the answer is late (a client may give up)
+    return response
 
 
 def _rate_headers(limit: RateLimit) -> dict[str, str]:
@@ -159,6 +179,7 @@ class GitHubServer:
         )
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
+        self._stopping = asyncio.Event()
 
     # Lifecycle -----------------------------------------------------------
     def make_app(self) -> web.Application:
@@ -166,6 +187,7 @@ class GitHubServer:
             middlewares=[log_requests, inject_faults, api_auth, conditional], client_max_size=200 * 1024**2
         )
         app[STATE] = self.state
+        app[STOPPING] = self._stopping
         app.add_routes(
             oauth.routes()
             + rest.routes()
@@ -178,6 +200,7 @@ class GitHubServer:
         return app
 
     async def start(self) -> str:
+        self._stopping.clear()
         self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=1)
         await self._runner.setup()
         await self._listen()
@@ -190,6 +213,7 @@ class GitHubServer:
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
+        self._stopping.set()
         if self._runner is not None:
             await self._runner.cleanup()
         self._runner = self._site = None
@@ -294,6 +318,15 @@ class GitHubServer:
     # Faults --------------------------------------------------------------
     def set_latency(self, seconds: float) -> None:
         self.state.faults.latency = seconds
+
+    def set_answer_latency(self, seconds: float) -> None:
+        """Handle each request at once but hold its answer back (a client that gives up meanwhile loses it)."""
+        self.state.faults.answer_latency = seconds
+
+    @property
+    def waiting(self) -> list[str]:
+        """``"METHOD /path"`` of the requests waiting out a latency (before or after being handled)."""
+        return list(self.state.faults.waiting)
 
     def fail_next(self, count: int, status: int = 502) -> None:
         self.state.faults.fail_next, self.state.faults.fail_status = count, status

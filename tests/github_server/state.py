@@ -139,6 +139,8 @@ class Faults:
     """Misbehaviour to inject; tests set these through the server's methods."""
 
     latency: float = 0.0
+    answer_latency: float = 0.0  # after the request was handled, before its answer goes out
+    waiting: list[str] = field(default_factory=list)  # "METHOD /path" of requests waiting out either
     fail_next: int = 0
     fail_status: int = 502
     down: bool = False

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import subprocess
+import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -69,6 +71,16 @@ def loaded(hass: HomeAssistant, github: GitHubServer) -> Callable[..., Awaitable
         return entry
 
     return _loaded
+
+
+async def a_request_waits(github: GitHubServer) -> None:
+    """Until a request waits out the latency at the local GitHub (the loop's clock is frozen here: the
+    pauses between looks are taken on the real clock, in a thread)."""
+    for _ in range(2000):
+        if github.waiting:
+            return
+        await asyncio.to_thread(time.sleep, 0.005)
+    raise AssertionError("no request reached GitHub")
 
 
 def published_intervals(github: GitHubServer) -> list[str]:
@@ -246,6 +258,26 @@ async def test_no_push_access_raises_a_repair_issue_until_access_returns(
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"no_push_access_{entry.entry_id}") is None
     assert published_intervals(github) == EXPECTED
     assert state(hass, "publishing") == "active"
+
+
+async def test_unload_during_a_flush_loses_nothing(
+    hass: HomeAssistant, battery_only: Household, github: GitHubServer, loaded: Any
+) -> None:
+    entry = await loaded(battery_only)
+    outbox = entry.runtime_data.outbox
+    github.set_latency(5)  # the clock is frozen here: the flush waits for GitHub until the server stops
+    entry.runtime_data.publisher.async_start_flush()  # what the hourly timer does
+    await a_request_waits(github)  # the flush is at GitHub
+    assert await hass.config_entries.async_unload(entry.entry_id)  # cancels the flush
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert outbox.pending_count() == 3
+    github.set_latency(0)
+    assert published_intervals(github) == []
+    # Loaded again, the same records go out, once.
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert await publish_now(hass) == {"records_added": 3, "pending": 0}
+    assert published_intervals(github) == EXPECTED
 
 
 async def test_withdraw_needs_confirmation_then_leaves_and_empties_the_repository(

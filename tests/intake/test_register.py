@@ -30,6 +30,21 @@ async def test_a_join_binds_the_id_comments_and_closes(world: World) -> None:
     assert world.github.repo(PROJECT_OWNER, PROJECT_NAME).git.branch_head("main") == head
 
 
+async def test_a_join_request_sent_twice_is_registered_once_and_both_are_answered(world: World) -> None:
+    alice = world.household("alice")
+    first, second = await world.join(alice), await world.join(alice)  # the first one's answer was lost
+    report = await world.register()
+    assert [(d.issue, d.outcome) for d in report.decisions] == [(first, "registered"), (second, "already")]
+    assert list(world.registry()["households"]) == [alice.household_id]
+    assert [(world.issue(n).state, world.issue(n).state_reason) for n in (first, second)] == [
+        ("closed", "completed")
+    ] * 2
+    assert world.issue(second).comments[-1].body == REASONS["already"]
+    late = await world.join(alice)  # asked again after the answer: calm as well, and no commit
+    report = await world.register()
+    assert [(d.issue, d.outcome) for d in report.decisions] == [(late, "already")] and not report.committed
+
+
 async def test_refusals_each_with_a_fixed_reason(world: World) -> None:
     alice, bob = world.household("alice"), world.household("bob")
     mallory = world.household("mallory")
