@@ -68,7 +68,9 @@ class Cohort:
         self.world.github.commit(household.login, DATA_REPO, {f"raw/{rel}": data for rel, data in files.items()})
         self.published[household.household_id].update(files)
 
-    def publish_days(self, days: range, *, half_last: bool = False, withhold: tuple[str, str] | None = None) -> set[str]:
+    def publish_days(
+        self, days: range, *, half_last: bool = False, withhold: tuple[str, str] | None = None
+    ) -> set[str]:
         """Days as the integration publishes them after a while offline: each in full (the last one half
         done, with ``half_last``; ``withhold``: that household's file of that day stays unpublished), and
         the rest of a day left half done before. Returns the files changed, as raw-tree paths."""
