@@ -67,7 +67,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=Path("work/raw"),
         help="raw layout root, as the ingest writes it (default: work/raw)",
     )
-    parser.add_argument("--out", type=Path, default=Path("data/cohort"), help="cohort folder (default: data/cohort)")
+    parser.add_argument(
+        "--out", type=Path, default=state.DEFAULT_COHORT, help=f"cohort folder (default: {state.DEFAULT_COHORT})"
+    )
     parser.add_argument("--views", type=Path, default=Path("site/data"), help="view JSON folder (default: site/data)")
     parser.add_argument("--state", type=Path, default=None, help="state file (default: <out>/state.json)")
     parser.add_argument("--full", action="store_true", help="ignore the state and rebuild everything")
@@ -89,6 +91,7 @@ def _jobs(
     out: Path,
     days: list[str],
     by_day: dict[str, list[layout.RawFile]],
+    held: set[str],
     changed: set[str],
     known: state.State,
     now: datetime,
@@ -98,6 +101,9 @@ def _jobs(
     last full round of workers (an odd day out) run alone, so they get every thread."""
     jobs = []
     parallel = min(workers, len(days))
+    held_by_day: dict[str, set[str]] = defaultdict(set)  # households whose file the ingest left out
+    for rel in held:
+        held_by_day[state.day_of(rel)].add(rel.split("/", 1)[0])
     for index, day in enumerate(days):
         files = by_day.get(day, [])
         previous = {
@@ -112,7 +118,8 @@ def _jobs(
         alone = parallel <= 1 or index >= len(days) - len(days) % parallel
         threads = workers if alone else 1
         changed_here = frozenset(file.rel for file in files if file.rel in changed)
-        jobs.append(DayJob(raw, out, day, files, changed_here, day in known.days, now, previous, threads))
+        kept = frozenset(held_by_day.get(day, ()))
+        jobs.append(DayJob(raw, out, day, files, changed_here, day in known.days, now, previous, threads, kept))
     return jobs
 
 
@@ -178,22 +185,24 @@ def build(
     """
     began = time.perf_counter()
     now = (now or datetime.now(UTC)).astimezone(UTC)
-    state_path = state_path or out / "state.json"
+    state_path = state_path or out / state.STATE_FILE
     known, full = _start(out, state_path, full=full)
     files, rejected_paths = layout.scan(raw)
-    changed, hashes, days = state.changed_files(known, raw, files)
+    held = state.held_files(known, raw)
+    changed, hashes, days = state.changed_files(known, raw, files, held)
     days |= _mismatched_days(out, known)
+    days -= _waiting_days(out, known, days, held)
     by_day: dict[str, list[layout.RawFile]] = defaultdict(list)
     for file in files:
         by_day[file.day].append(file)
     summary = Summary()
     changed_rels = {file.rel for file in changed}
-    present = {file.rel for file in files}
+    present = {file.rel for file in files} | held
     known.files = {rel: entry for rel, entry in known.files.items() if rel in present}
     progress = Progress(len(changed))
     all_days = set(known.days)
     households: set[str] = set()
-    jobs = _jobs(raw, out, sorted(days), by_day, changed_rels, known, now, workers)
+    jobs = _jobs(raw, out, sorted(days), by_day, held, changed_rels, known, now, workers)
     for job, outcome in _rebuild_days(jobs, workers):
         if outcome is None:
             summary.failed_days += 1
@@ -239,6 +248,16 @@ def _start(out: Path, state_path: Path, *, full: bool) -> tuple[state.State, boo
         for folder in out.glob("resolution=*"):
             shutil.rmtree(folder)
     return (state.State() if full else state.load(state_path)), full
+
+
+def _waiting_days(out: Path, known: state.State, days: set[str], held: set[str]) -> set[str]:
+    """Days to rebuild from every raw file (no cached intervals left) of which the ingest left some out:
+    not rebuilt now; their files leave the state, so the next ingest brings the whole day back."""
+    waiting = {day for day in days & {state.day_of(rel) for rel in held} if not store.records_path(out, day).is_file()}
+    if waiting:
+        known.files = {rel: entry for rel, entry in known.files.items() if state.day_of(rel) not in waiting}
+        print(f"build: {len(waiting)} days wait for raw files the next ingest brings back", file=sys.stderr)
+    return waiting
 
 
 def _mismatched_days(out: Path, known: state.State) -> set[str]:

@@ -34,6 +34,7 @@ class DayJob:
     # Changed files that grew: what was processed before (size, digest, summary), for reading only the new tail.
     previous: dict[str, tuple[int, str, clean.FileSummary]] = field(default_factory=dict)
     threads: int = 1  # pyarrow threads for this day (more for a day that runs alone)
+    held: frozenset[str] = frozenset()  # households whose unchanged file the ingest left out: cached rows kept
 
 
 @dataclass(slots=True)
@@ -69,7 +70,7 @@ def _drop_repeats(fresh: pd.DataFrame, cached: pd.DataFrame, households: set[str
 def _day_frame(job: DayJob) -> tuple[pd.DataFrame, dict[str, tuple[clean.FileSummary, str]], int]:
     """The day's intervals: cached rows of unchanged files and of appended files' old parts, plus what was
     read anew; the files' summaries; the bytes parsed."""
-    present = {file.household for file in job.files}
+    present = {file.household for file in job.files} | job.held
     changed: set[str] = set(job.changed)
     cached = store.read_records(job.out, job.day)
     if cached.empty and job.known:

@@ -30,6 +30,8 @@ from aggregation.read import MAX_FILE_BYTES, content_digest
 from aggregation.reasons import Tally, known
 
 HELP = "print the build state's fingerprint (for the workflow's cache key)"
+DEFAULT_COHORT: Final = Path("data/cohort")
+STATE_FILE: Final = "state.json"  # in the cohort folder, unless the build is told otherwise
 TIME: Final = "timestamp[ms, tz=UTC]"
 
 
@@ -286,8 +288,58 @@ def load(path: Path) -> State:
     return state
 
 
-def changed_files(state: State, root: Path, files: list[RawFile]) -> tuple[list[RawFile], dict[str, str], set[str]]:
-    """Files to (re)process, their content hashes, and the days whose files changed or vanished."""
+def day_of(rel: str) -> str:
+    """The UTC day (YYYY-MM-DD) of a raw file ``<household>/YYYY/MM/DD.jsonl``."""
+    return rel.split("/", 1)[1][:10].replace("/", "-")
+
+
+@dataclass(frozen=True, slots=True)
+class Holdings:
+    """What a saved state lets the ingest leave out of the raw tree (``python -m aggregation ingest``)."""
+
+    files: dict[str, str]  # raw file -> content hash the state holds it with (this fingerprint only)
+    records_days: frozenset[str]  # days whose household intervals are cached: rebuilt from changed files alone
+
+
+def holdings(cohort_dir: Path, state_path: Path | None = None) -> Holdings:
+    """The raw files the build has taken in and will not read again while their content stays the same,
+    except on days without cached intervals (a change there re-reads every file of the day). Empty when
+    there is no state or it was written by other code (the build then starts over and reads everything)."""
+    data = _saved(state_path or cohort_dir / STATE_FILE)
+    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint():
+        return Holdings({}, frozenset())
+    files = {rel: str(item.get("hash") or "") for rel, item in data.get("files", {}).items()}
+    days = frozenset(day for day in data.get("days", []) if store.records_path(cohort_dir, day).is_file())
+    return Holdings({rel: digest for rel, digest in files.items() if digest}, days)
+
+
+def held_path(raw: Path) -> Path:
+    """Where the ingest lists the raw files it left out because the state holds them: ``<raw>.held.json``."""
+    return raw.with_name(raw.name + ".held.json")
+
+
+def held_files(state: State, raw: Path) -> set[str]:
+    """Raw files absent from ``raw`` that the ingest left out and the state holds with the same content:
+    unchanged, not vanished."""
+    listed = _saved(held_path(raw))
+    entries = listed.get("files") if isinstance(listed, dict) else None
+    if not isinstance(entries, dict):
+        return set()
+    return {
+        rel
+        for rel, digest in entries.items()
+        if (entry := state.files.get(rel)) is not None
+        and entry.hash
+        and entry.hash == digest
+        and not (raw / rel).exists()
+    }
+
+
+def changed_files(
+    state: State, root: Path, files: list[RawFile], held: set[str] | None = None
+) -> tuple[list[RawFile], dict[str, str], set[str]]:
+    """Files to (re)process, their content hashes, and the days whose files changed or vanished
+    (a ``held`` file, left out of the raw tree by the ingest, has not vanished)."""
     changed: list[RawFile] = []
     hashes: dict[str, str] = {}
     days: set[str] = set()
@@ -313,10 +365,10 @@ def changed_files(state: State, root: Path, files: list[RawFile]) -> tuple[list[
         changed.append(file)
         hashes[file.rel] = digest
         days.add(file.day)
-    present = {file.rel for file in files}
+    present = {file.rel for file in files} | (held or set())
     for rel in state.files:
         if rel not in present:
-            days.add(rel.split("/", 1)[1][:10].replace("/", "-"))
+            days.add(day_of(rel))
     return changed, hashes, days
 
 

@@ -28,6 +28,7 @@ async def registered(world: World, *households: Household) -> None:
 
 async def run(world: World, work: Path, **options: Any) -> Any:
     registry = world.registry_file(work.parent)
+    options.setdefault("cohort", work.parent / "cohort")  # no build state: the raw tree keeps every day file
     return await asyncio.to_thread(ingest, world.github.url, world.maintainer, registry, work, **options)
 
 
@@ -168,7 +169,7 @@ async def test_households_that_go_leave_the_raw_tree(world: World, tmp_path: Pat
         document = json.loads(registry.read_text())
         document["households"][alice.household_id]["excluded"] = "duplicate household"
         registry.write_text(json.dumps(document))
-    report = await asyncio.to_thread(ingest, world.github.url, world.maintainer, registry, work)
+    report = await asyncio.to_thread(ingest, world.github.url, world.maintainer, registry, work, cohort=tmp_path)
     outcome = next(o for o in report.outcomes if o.household_id == alice.household_id)
     expected = {"renamed": "refused", "transferred": "refused", "excluded": "refused"}.get(change, "withdrawn")
     assert outcome.status == expected and outcome.reason
@@ -197,7 +198,7 @@ async def test_a_broken_registry_touches_nothing(world: World, tmp_path: Path) -
     registry = tmp_path / "broken.json"
     registry.write_text('{"format": 1, "households": {')
     with pytest.raises(RegistryError, match="not valid JSON"):
-        await asyncio.to_thread(ingest, world.github.url, world.maintainer, registry, work)
+        await asyncio.to_thread(ingest, world.github.url, world.maintainer, registry, work, cohort=tmp_path)
     assert (work / "raw" / alice.household_id / "2026/07/14.jsonl").exists()
 
 

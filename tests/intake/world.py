@@ -39,8 +39,10 @@ class World:
         self.github, self.http = github, http
         self.maintainer = github.issue_token(PROJECT_OWNER, ("repo",))
 
-    def household(self, login: str, *, days: dict[str, bytes] | None = None, publish: bool = True) -> Household:
-        household_id = str(uuid.uuid4())
+    def household(
+        self, login: str, *, days: dict[str, bytes] | None = None, publish: bool = True, household_id: str | None = None
+    ) -> Household:
+        household_id = household_id or str(uuid.uuid4())
         self.github.add_user(login)
         files = {"household.json": json.dumps({"household_id": household_id, "schema_version": "2.0"}).encode()}
         if publish:
