@@ -47,6 +47,10 @@ class Rule:
         return f">= {self.min_households} households, none > {self.max_share * 100:g} % of the cell's {basis.name}"
 
 
+# A boolean column of ``publish``'s rows: the row lies within a hidden cell published elsewhere (an hour of
+# the hourly Parquet, for a view's AEST hour over 28 days), so the cells holding it are hidden too.
+WITHIN_HIDDEN: Final = "_within_hidden"
+
 REGION_RULE: Final = Rule(5, 0.5)
 POSTCODE_RULE: Final = Rule(15, 0.15)
 
@@ -85,7 +89,8 @@ def publish(
 
     1. primary: each cell passes ``rule`` on its own;
     2. cascade: a cell holding a hidden finer cell (``hidden_within``: key columns of the coarse cells
-       concerned) is hidden, since it minus the published finer cells would reveal the hidden one;
+       concerned; or rows marked in a ``WITHIN_HIDDEN`` column) is hidden, since it minus the published
+       finer cells would reveal the hidden one;
     3. complementary: the cells that differ only in ``child`` (regions; postcode prefixes) partition
        a parent (the row whose ``child`` is ``parent``, or a cell published elsewhere). The parent
        minus the published siblings reveals the hidden siblings together, so they must be at least
@@ -99,6 +104,9 @@ def publish(
     grouped = per.groupby(keys, sort=True, observed=True)
     cells = grouped[measure].agg(households="size", _max_energy="max", _total_energy="sum").reset_index()
     suppressed = ~primary(cells, rule)
+    if WITHIN_HIDDEN in rows.columns:
+        marked = rows.loc[rows[WITHIN_HIDDEN].to_numpy(bool), keys].drop_duplicates()
+        hidden_within = marked if hidden_within is None else pd.concat([hidden_within[keys], marked])
     if hidden_within is not None and not hidden_within.empty:
         index = pd.MultiIndex.from_frame(cells[list(hidden_within.columns)])
         suppressed |= index.isin(pd.MultiIndex.from_frame(hidden_within))
