@@ -9,8 +9,9 @@ complementary suppression among siblings, for every view and every Parquet file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
@@ -119,6 +120,40 @@ def publish(
         suppressed = _complementary(cells, parts, keys, child, parent, rule, suppressed)
     cells["suppressed"] = suppressed
     return cells.drop(columns=["_max_energy", "_total_energy"])
+
+
+AGE: Final = "age_days"  # a row's age in days before the last day of the windows (0: the last day)
+
+
+def publish_windows(
+    rows: pd.DataFrame,
+    windows: Sequence[int],
+    keys: list[str],
+    rule: Rule,
+    basis: Basis,
+    measure: str,
+    **options: Any,
+) -> dict[int, pd.DataFrame]:
+    """``publish`` over each window of the last ``w`` days (``w`` in ``windows``; rows carry ``AGE``), so
+    that no longer window's cell minus a shorter window's published cell reveals the cell of the days
+    between them: from the shortest, a cell whose difference with a published shorter cell fails
+    ``rule`` on its own is hidden before the complementary step (``options``: ``publish``'s)."""
+    result: dict[int, pd.DataFrame] = {}
+    given = options.pop("hidden_within", None)
+    for window in sorted(windows):
+        inside = rows[rows[AGE] < window]
+        failing = [given[keys]] if given is not None else []
+        for shorter, cells in result.items():
+            between = inside[inside[AGE] >= shorter]
+            if between.empty:
+                continue
+            difference = publish(between, keys, rule, basis, measure)
+            failed = difference.loc[difference["suppressed"], keys]
+            shown = cells.loc[~cells["suppressed"], keys]
+            failing.append(failed.merge(shown, on=keys, how="inner"))
+        within = pd.concat(failing, ignore_index=True) if failing else None
+        result[window] = publish(inside, keys, rule, basis, measure, hidden_within=within, **options)
+    return result
 
 
 def _complementary(

@@ -203,3 +203,9 @@ def test_a_cleared_household_counts_again_and_an_uncleared_one_leaves_again(hone
     assert again["status"]["cohort_size"] == 12
     for resolution, cells in fresh["cells"].items():
         pd.testing.assert_frame_equal(again["cells"][resolution], cells)
+
+
+def test_the_docs_state_the_measure_as_the_code_does() -> None:
+    privacy = (Path(__file__).parents[2] / "docs" / "PRIVACY.md").read_text(encoding="utf-8")
+    assert f"`{sybil.describe()}`" in privacy
+    assert f"the {sybil.NEIGHBOURS} households on either side" in privacy
