@@ -25,7 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aggregation import datapackage, jsonfile, layout, publish, published, quarantine, state, store
+from aggregation import datapackage, jsonfile, layout, publish, published, quarantine, state, store, sybil
+from aggregation import registry as reg
 from aggregation.day import DayJob, DayResult, rebuild_day
 from aggregation.progress import Progress
 from aggregation.state import FileEntry
@@ -72,6 +73,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--views", type=Path, default=Path("site/data"), help="view JSON folder (default: site/data)")
     parser.add_argument("--state", type=Path, default=None, help="state file (default: <out>/state.json)")
+    parser.add_argument(
+        "--registry",
+        type=Path,
+        default=Path(reg.REGISTRY_PATH),
+        help=f"the cohort's registry: binding dates and cleared households for the copy screening "
+        f"(default: {reg.REGISTRY_PATH}; none if missing)",
+    )
     parser.add_argument("--full", action="store_true", help="ignore the state and rebuild everything")
     parser.add_argument("--demo", action="store_true", help="mark the views as built from synthetic data")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
@@ -96,6 +104,7 @@ def _jobs(
     known: state.State,
     now: datetime,
     workers: int,
+    left_out: frozenset[str],
 ) -> list[DayJob]:
     """One job per day. Days run one per worker, each parsing with one thread; the days left over after the
     last full round of workers (an odd day out) run alone, so they get every thread."""
@@ -119,7 +128,8 @@ def _jobs(
         threads = workers if alone else 1
         changed_here = frozenset(file.rel for file in files if file.rel in changed)
         kept = frozenset(held_by_day.get(day, ()))
-        jobs.append(DayJob(raw, out, day, files, changed_here, day in known.days, now, previous, threads, kept))
+        known_day = day in known.days
+        jobs.append(DayJob(raw, out, day, files, changed_here, known_day, now, previous, threads, kept, left_out))
     return jobs
 
 
@@ -165,6 +175,49 @@ def _write_outputs(out: Path, views: Path, known: state.State, days: set[str], s
     datapackage.write(out)
 
 
+@dataclass(slots=True)
+class _DaysRun:
+    """What rebuilding days changes in the state and the summary, folded in as the days finish."""
+
+    known: state.State
+    by_day: dict[str, list[layout.RawFile]]
+    hashes: dict[str, str]
+    summary: Summary
+    progress: Progress
+    all_days: set[str]
+    households: set[str]
+    workers: int
+
+    def absorb(self, jobs: list[DayJob], *, again: bool) -> None:
+        """Rebuild ``jobs`` and fold them in (``again``: days rebuilt only because the screening changed)."""
+        known, summary = self.known, self.summary
+        for job, outcome in _rebuild_days(jobs, self.workers):
+            if outcome is None:
+                summary.failed_days += 1
+                # Its files are read again next run (a day rebuilt again had no changed files of its own).
+                for rel in [file.rel for file in job.files] if again else job.changed:
+                    known.files.pop(rel, None)
+                continue
+            result = outcome
+            self.progress.advance(len(result.summaries))
+            summary.files += len(result.summaries)
+            summary.bytes += result.bytes_parsed
+            for file in self.by_day.get(result.day, []):
+                if file.rel in result.summaries:
+                    file_summary, read_digest = result.summaries[file.rel]
+                    digest = read_digest or self.hashes.get(file.rel, "")  # "" for an unreadable file
+                    known.files[file.rel] = FileEntry(file.size, file.mtime_ns, digest, file_summary)
+                    summary.records += file_summary.records
+                    summary.rejected += sum(file_summary.rejected.values()) + (1 if file_summary.file_reason else 0)
+            if result.empty:
+                self.all_days.discard(result.day)
+                known.copies.pop(result.day, None)
+            else:
+                self.households.update(result.households)
+                self.all_days.add(result.day)
+                known.copies[result.day] = result.copies
+
+
 def build(
     raw: Path,
     out: Path,
@@ -176,12 +229,16 @@ def build(
     now: datetime | None = None,
     generated_at: str | None = None,
     workers: int = 1,
+    registry: Path | None = None,
 ) -> Summary:
     """Run the build; returns what it did. Never stops on bad input: bad input is quarantined.
 
     ``workers > 1`` rebuilds days in that many processes (the command line's default). They start
     through multiprocessing's forkserver, which imports the calling script again: a script calling
     this with workers needs the usual ``if __name__ == "__main__":`` guard.
+
+    ``registry`` (the cohort's registry file) gives the copy screening its binding dates and the
+    households maintainers cleared; without it households rank by their first day with data.
     """
     began = time.perf_counter()
     now = (now or datetime.now(UTC)).astimezone(UTC)
@@ -200,37 +257,30 @@ def build(
     present = {file.rel for file in files} | held
     known.files = {rel: entry for rel, entry in known.files.items() if rel in present}
     progress = Progress(len(changed))
-    all_days = set(known.days)
-    households: set[str] = set()
-    jobs = _jobs(raw, out, sorted(days), by_day, held, changed_rels, known, now, workers)
-    for job, outcome in _rebuild_days(jobs, workers):
-        if outcome is None:
-            summary.failed_days += 1
-            for rel in job.changed:
-                known.files.pop(rel, None)
-            continue
-        result = outcome
-        day_files = by_day.get(result.day, [])
-        progress.advance(len(result.summaries))
-        summary.files += len(result.summaries)
-        summary.bytes += result.bytes_parsed
-        for file in day_files:
-            if file.rel in result.summaries:
-                file_summary, read_digest = result.summaries[file.rel]
-                digest = read_digest or hashes.get(file.rel, "")  # "" for an unreadable file
-                known.files[file.rel] = FileEntry(file.size, file.mtime_ns, digest, file_summary)
-                summary.records += file_summary.records
-                summary.rejected += sum(file_summary.rejected.values()) + (1 if file_summary.file_reason else 0)
-        if result.empty:
-            all_days.discard(result.day)
-        else:
-            households.update(result.households)
-            all_days.add(result.day)
+    days_run = _DaysRun(known, by_day, hashes, summary, progress, set(known.days), set(), workers)
+    left_out = frozenset(known.left_out)
+    days_run.absorb(
+        _jobs(raw, out, sorted(days), by_day, held, changed_rels, known, now, workers, left_out), again=False
+    )
+    known.days = sorted(days_run.all_days)
+    screening = _screen(known, registry)
+    # Days holding a household whose screening changed were built with the old household set: again, from
+    # their records (a new copy's days are built twice, once to find it and once without it).
+    again = _days_of(known, set(screening.left_out) ^ left_out)
+    again -= _waiting_days(out, known, again, held)  # their raw files come back with the next ingest
+    if again:
+        unchanged: set[str] = set()
+        jobs = _jobs(
+            raw, out, sorted(again), by_day, held, unchanged, known, now, workers, frozenset(screening.left_out)
+        )
+        days_run.absorb(jobs, again=True)
+    days |= again
+    known.left_out, known.cleared = screening.left_out, screening.cleared
     progress.close()
-    known.days = sorted(all_days)
+    known.days = sorted(days_run.all_days)
     store.prune_records(out, known.days, RECORDS_KEPT_DAYS)
     known.rejected_paths = rejected_paths
-    summary.days, summary.households = len(days), len(households)
+    summary.days, summary.households = len(days), len(days_run.households)
     rewritten = days | _hand_edited_days(out, known, days, full=full)
     _write_outputs(out, views, known, rewritten, generated_at or common.utc(now), demo)
     published.record(out)
@@ -260,6 +310,29 @@ def _waiting_days(out: Path, known: state.State, days: set[str], held: set[str])
     return waiting
 
 
+def _screen(known: state.State, registry: Path | None) -> sybil.Screening:
+    """The copy screening over every day's near-identical groups; a broken registry keeps the last
+    decisions (the ingest refuses a broken registry too, and says why)."""
+    try:
+        bindings = reg.load(registry) if registry is not None else {}
+    except (reg.RegistryError, OSError) as err:
+        print(f"build: {registry} is broken, the copy screening keeps its last decisions: {err}", file=sys.stderr)
+        return sybil.Screening(dict(known.left_out), dict(known.cleared))
+    first_day: dict[str, str] = {}
+    for day, found in sorted(known.household_days().items(), reverse=True):
+        first_day.update(dict.fromkeys(found, day))
+    joined = {household: binding.joined for household, binding in bindings.items()}
+    cleared = {household for household, binding in bindings.items() if binding.cleared is not None}
+    return sybil.screen(known.copies.values(), joined, first_day, cleared)
+
+
+def _days_of(known: state.State, households: set[str]) -> set[str]:
+    """The days with data of any of ``households``."""
+    if not households:
+        return set()
+    return {day for day, found in known.household_days().items() if found & households} & set(known.days)
+
+
 def _mismatched_days(out: Path, known: state.State) -> set[str]:
     """Days with a cached table unlike its declaration: dropped, to be rebuilt from raw."""
     days = state.mismatched_days(out, known.days)
@@ -279,7 +352,15 @@ def _hand_edited_days(out: Path, known: state.State, days: set[str], *, full: bo
 def run(args: argparse.Namespace) -> int:
     now = args.now.replace(tzinfo=args.now.tzinfo or UTC) if args.now else None
     result: Any = build(
-        args.raw, args.out, args.views, args.state, full=args.full, demo=args.demo, now=now, workers=args.workers
+        args.raw,
+        args.out,
+        args.views,
+        args.state,
+        full=args.full,
+        demo=args.demo,
+        now=now,
+        workers=args.workers,
+        registry=args.registry,
     )
     print(json.dumps(dataclasses.asdict(result)) if args.json else result.line())
     return 0

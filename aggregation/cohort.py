@@ -39,6 +39,12 @@ AVERAGED: Final = {
     "batteries": "battery_count",
     "evs": "ev_count",
 }
+# Asset kinds: a household owns one in a cell when its count column is positive there. The kind's averaged
+# columns are a cell within the cell (its owners only), judged apart on their stored energy.
+ASSET_KINDS: Final = ("battery", "ev")
+ASSET_COLUMNS: Final = {
+    kind: tuple(name for name, source in AVERAGED.items() if source.startswith(f"{kind}_")) for kind in ASSET_KINDS
+}
 MONEY: Final = ("cost_actual_aud", "cost_baseline_aud", "saving_aud")
 VALUE_COLUMNS: Final = (
     "intervals",
@@ -138,37 +144,59 @@ def _with_nem(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([regions.assign(region=NEM), regions], ignore_index=True)
 
 
+def _judged(
+    rows: pd.DataFrame, keys: list[str], basis: suppress.Basis, measure: str, hidden_within: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Region and NEM cells of per-household ``rows`` (regions only) judged by ``suppress.publish``, NEM
+    being the parent of the regions."""
+    return suppress.publish(
+        _with_nem(rows[[*keys, "household", measure]]),
+        keys,
+        suppress.REGION_RULE,
+        basis,
+        measure,
+        child="region",
+        parent=NEM,
+        hidden_within=hidden_within,
+    )[[*keys, "suppressed"]]
+
+
 def _region_cells(
     regions: pd.DataFrame,
     nem: pd.DataFrame,
     time_key: str,
     hours: float,
-    hidden_within: pd.DataFrame | None = None,
+    finer: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Region and NEM cells from their per-household tables, judged by ``suppress.publish`` (NEM is the
-    parent of the regions; ``hidden_within``: coarse cells holding a hidden finer one)."""
+    """Region and NEM cells from their per-household tables, judged by ``suppress.publish``, and each asset
+    kind's columns judged among its owners (``_hidden_<kind>``); ``finer``: the finer resolution's cells,
+    whose hidden cells hide the coarse cells holding them."""
     nem_cells = _cells(nem, [time_key], hours)
     nem_cells.insert(0, "region", NEM)
     cells = pd.concat([nem_cells, _cells(regions, ["region", time_key], hours)], ignore_index=True)
     cells["region"] = cells["region"].astype(str)
-    rows = regions.reset_index()[["region", time_key, "household", "gross_kw"]]
+    rows = regions.reset_index()
     keys = ["region", time_key]
-    judged = suppress.publish(
-        _with_nem(rows),
-        keys,
-        suppress.REGION_RULE,
-        suppress.GROSS_ENERGY,
-        "gross_kw",
-        child="region",
-        parent=NEM,
-        hidden_within=hidden_within,
-    )
-    return cells.merge(judged[[*keys, "suppressed"]], on=keys, how="left", validate="one_to_one")
+    within = None if finer is None else _hidden_within(finer, "suppressed", time_key)
+    judged = _judged(rows, keys, suppress.GROSS_ENERGY, "gross_kw", within)
+    cells = cells.merge(judged, on=keys, how="left", validate="one_to_one")
+    for kind in ASSET_KINDS:
+        flag = f"_hidden_{kind}"
+        owners = rows[rows[f"{kind}_count"] > 0]
+        within = None if finer is None else _hidden_within(finer, flag, time_key)
+        hidden = _judged(owners, keys, suppress.ASSET_ENERGY, f"{kind}_stored_kwh", within).rename(
+            columns={"suppressed": flag}
+        )
+        cells = cells.merge(hidden, on=keys, how="left", validate="one_to_one")
+        cells[flag] = cells[flag].fillna(False).astype(bool) | cells["suppressed"]
+    return cells
 
 
-def _hidden_within(finer: pd.DataFrame, fine_key: str, coarse_key: str, freq: str) -> pd.DataFrame:
-    """The coarse cells (region, ``coarse_key``) holding a hidden finer cell."""
-    hidden = finer.loc[finer["suppressed"], ["region", fine_key]]
+def _hidden_within(finer: pd.DataFrame, flag: str, coarse_key: str) -> pd.DataFrame:
+    """The coarse cells (region, ``coarse_key``) holding a finer cell whose ``flag`` is set."""
+    fine_key = next(key for key, _ in RESOLUTIONS.values() if key in finer.columns)
+    freq = {"hour_start": "h", "day_start": "D"}[coarse_key]
+    hidden = finer.loc[finer[flag], ["region", fine_key]]
     return pd.DataFrame({"region": hidden["region"], coarse_key: hidden[fine_key].dt.floor(freq)}).drop_duplicates()
 
 
@@ -180,9 +208,15 @@ def _finish(cells: pd.DataFrame, time_key: str, columns: tuple[str, ...]) -> pd.
     hidden = cells["suppressed"].to_numpy(bool)
     out = cells[["start", "region", *([] if "postcode_prefix" not in cells else ["postcode_prefix"])]].copy()
     out["households"] = cells["households"].astype("Int64").mask(hidden)
+    asset_hidden = {
+        name: cells[f"_hidden_{kind}"].to_numpy(bool)
+        for kind, names in ASSET_COLUMNS.items()
+        if f"_hidden_{kind}" in cells
+        for name in names
+    }
     for name in columns:
         kind = "Int64" if name in {"intervals", "intervals_expected", "energy_balance_flagged"} else "float64"
-        out[name] = cells[name].astype(kind).mask(hidden)
+        out[name] = cells[name].astype(kind).mask(asset_hidden.get(name, hidden))
     out["suppressed"] = hidden
     order = {region: i for i, region in enumerate(REGION_ORDER)}
     out["_order"] = out["region"].map(order).fillna(len(order))
@@ -201,18 +235,10 @@ def day_cells(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     hourly = _per_household(frame, ["region", "postcode_prefix", "day_start", "hour_start"])
     raw = {"5min": _region_cells(frame, frame, "interval_start", STEP_H)}
     raw["1h"] = _region_cells(
-        _coarser(hourly, ["region", "hour_start"]),
-        _coarser(hourly, ["hour_start"]),
-        "hour_start",
-        1.0,
-        _hidden_within(raw["5min"], "interval_start", "hour_start", "h"),
+        _coarser(hourly, ["region", "hour_start"]), _coarser(hourly, ["hour_start"]), "hour_start", 1.0, raw["5min"]
     )
     raw["1d"] = _region_cells(
-        _coarser(hourly, ["region", "day_start"]),
-        _coarser(hourly, ["day_start"]),
-        "day_start",
-        24.0,
-        _hidden_within(raw["1h"], "hour_start", "day_start", "D"),
+        _coarser(hourly, ["region", "day_start"]), _coarser(hourly, ["day_start"]), "day_start", 24.0, raw["1h"]
     )
     result = {name: _finish(raw[name], key, VALUE_COLUMNS) for name, (key, _) in RESOLUTIONS.items()}
     keys = ["region", "postcode_prefix", "day_start"]

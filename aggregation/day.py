@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
-from aggregation import clean, cohort, layout, partials, read, store
+from aggregation import clean, cohort, layout, partials, read, store, sybil
 from aggregation import reasons as vocabulary
 from custom_components.nem_flex_telemetry import record as rec
 
@@ -35,6 +35,7 @@ class DayJob:
     previous: dict[str, tuple[int, str, clean.FileSummary]] = field(default_factory=dict)
     threads: int = 1  # pyarrow threads for this day (more for a day that runs alone)
     held: frozenset[str] = frozenset()  # households whose unchanged file the ingest left out: cached rows kept
+    left_out: frozenset[str] = frozenset()  # households the copy screening keeps out of cells and partials
 
 
 @dataclass(slots=True)
@@ -44,6 +45,7 @@ class DayResult:
     households: list[str]
     empty: bool
     bytes_parsed: int = 0
+    copies: list[list[str]] = field(default_factory=list)  # the day's near-identical groups (aggregation.sybil)
 
 
 def _merge(before: clean.FileSummary, tail: clean.FileSummary) -> clean.FileSummary:
@@ -137,12 +139,20 @@ def rebuild_day(job: DayJob) -> DayResult:
         return DayResult(job.day, summaries, [], empty=True, bytes_parsed=parsed_bytes)
     store.write_table(frame, store.records_path(job.out, job.day))
     households = sorted(frame["household"].unique().tolist())
+    copies = sybil.day_groups(frame)
+    # The records keep every household (the screening reads them); cells and partials leave some out.
+    if job.left_out:
+        frame = frame[~frame["household"].isin(job.left_out)].reset_index(drop=True)
+    if frame.empty:
+        store.drop_outputs(job.out, job.day)
+        return DayResult(job.day, summaries, households, empty=False, bytes_parsed=parsed_bytes, copies=copies)
     # Derived columns once for cells and partials; categorical households group by their codes, fast.
     data = partials.with_time_keys(frame)
-    data["household"] = pd.Categorical(data["household"], categories=households)
+    data["household"] = pd.Categorical(data["household"], categories=sorted(frame["household"].unique().tolist()))
     for column in ("region", "postcode_prefix"):
         data[column] = pd.Categorical(data[column], categories=sorted(data[column].unique().tolist()))
-    for resolution, cells in cohort.day_cells(data).items():
-        store.write_table(cells, store.cells_path(job.out, job.day, resolution))
-    partials.write_day(job.out, job.day, partials.day_partials(data))
-    return DayResult(job.day, summaries, households, empty=False, bytes_parsed=parsed_bytes)
+    cells = cohort.day_cells(data)
+    for resolution, table in cells.items():
+        store.write_table(table, store.cells_path(job.out, job.day, resolution))
+    partials.write_day(job.out, job.day, partials.day_partials(data, cells["1h"]))
+    return DayResult(job.day, summaries, households, empty=False, bytes_parsed=parsed_bytes, copies=copies)

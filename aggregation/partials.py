@@ -48,7 +48,7 @@ DUAL_COLUMNS: Final = {
 # so 100 bins per decade up to the schema's 1000 $/kWh and a bin's width is 2.3 % of its values.
 BINS_PER_DECADE: Final = 100
 LOWEST_DECADE: Final = -6
-ASSET_KINDS: Final = ("battery", "ev")
+ASSET_KINDS: Final = cohort.ASSET_KINDS
 
 
 def partial_path(cohort_dir: Path, day: str, name: str) -> Path:
@@ -152,8 +152,11 @@ def _shadow_hist(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _asset_hours(frame: pd.DataFrame) -> pd.DataFrame:
-    """Hourly NEM-wide cells per asset kind: totals over the intervals reported, suppressed when too few own one."""
+def _asset_hours(frame: pd.DataFrame, hourly: pd.DataFrame) -> pd.DataFrame:
+    """Hourly NEM-wide cells per asset kind: totals over the intervals reported, hidden where the hourly
+    Parquet's NEM cell hides that kind's columns (``cohort``: judged among its owners, with the cascade
+    from 5-minute cells), so the view and the Parquet publish the same cells."""
+    nem = hourly[hourly["region"] == cohort.NEM].set_index("start")
     parts = []
     for kind in ASSET_KINDS:
         owners = frame.loc[
@@ -165,6 +168,7 @@ def _asset_hours(frame: pd.DataFrame) -> pd.DataFrame:
         cells = suppress.publish(
             owners, ["hour_start"], suppress.REGION_RULE, suppress.ASSET_ENERGY, f"{kind}_stored_kwh"
         ).set_index("hour_start")
+        cells["suppressed"] = nem[f"{kind}_stored_kwh"].reindex(cells.index).isna().to_numpy()
         hidden = cells["suppressed"].to_numpy()
         # Cohort totals over the intervals reported: each owner's mean over its intervals in the hour, summed.
         columns = [f"{kind}_count", f"{kind}_stored_kwh", f"{kind}_setpoint_kw"]
@@ -220,14 +224,15 @@ def _standing(frame: pd.DataFrame) -> pd.DataFrame:
     return data.groupby(keys, sort=True, observed=True).sum().reset_index()
 
 
-def day_partials(data: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every partial table of one UTC day of household intervals with ``with_time_keys``'s columns."""
+def day_partials(data: pd.DataFrame, hourly: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every partial table of one UTC day of household intervals with ``with_time_keys``'s columns
+    (``hourly``: the day's finished hourly cells, whose judgement of the asset columns the assets keep)."""
     methods = sorted(data["naive_baseline_method"].unique().tolist())
     return {
         "hours": _hours(data),
         "price": _price(data),
         "shadow_hist": _shadow_hist(data),
-        "asset_hours": _asset_hours(data),
+        "asset_hours": _asset_hours(data, hourly),
         "households": _households(data),
         "standing": _standing(data),
         "methods": pd.DataFrame({"method": methods}),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from aggregation import jsonfile
+from aggregation import jsonfile, sybil
 from aggregation import reasons as vocabulary
 from aggregation.reasons import MAX_EXAMPLE_CHARS, MAX_EXAMPLES, Tally, first_examples, known
 from aggregation.state import State
@@ -107,7 +107,26 @@ def report(state: State) -> dict[str, Any]:
             for name, value in sorted(households.items())
         },
         "paths": paths.to_json(),
+        "copies": copies(state),
     }
+
+
+def copies(state: State) -> dict[str, Any]:
+    """The copy screening by household id: who is left out as near-identical to whom and on which days (at
+    most ``MAX_EXAMPLES`` listed), and who a maintainer cleared (``aggregation.sybil``)."""
+    days: dict[str, list[str]] = defaultdict(list)
+    for day, groups in sorted(state.copies.items()):
+        for group in groups:
+            for household in group:
+                days[household].append(day)
+
+    def listing(households: dict[str, str]) -> dict[str, Any]:
+        return {
+            household: {"like": like, "days": len(days[household]), "day_examples": days[household][:MAX_EXAMPLES]}
+            for household, like in sorted(households.items())
+        }
+
+    return {"measure": sybil.describe(), "left_out": listing(state.left_out), "cleared": listing(state.cleared)}
 
 
 def write(path: Path, state: State) -> None:

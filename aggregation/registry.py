@@ -1,7 +1,8 @@
 """The cohort's registry (``data/registry.json``): which repository each household id is bound to, for ever.
 
 Written by the register workflow in one commit per run; maintainers may edit it by hand to exclude a
-household (set ``"excluded"`` to a reason). Anything else that does not parse is refused with the
+household (set ``"excluded"`` to a reason) or to clear one the copy screening left out (set ``"cleared"``
+to a reason: ``aggregation.sybil``). Anything else that does not parse is refused with the
 field at fault, and the file is then left as it is.
 """
 
@@ -24,6 +25,7 @@ FIELDS = {  # name: (type, required)
     "joined": (str, True),
     "left": (str, False),  # when a leave request was recorded (the binding stays: ids are not reused)
     "excluded": (str, False),  # a maintainer's reason for keeping this household out of the build
+    "cleared": (str, False),  # a maintainer's reason for counting it although the copy screening flags it
 }
 
 
@@ -40,6 +42,7 @@ class Binding:
     joined: str
     left: str | None = None
     excluded: str | None = None
+    cleared: str | None = None
 
     @property
     def active(self) -> bool:
@@ -77,6 +80,7 @@ def _binding(household_id: str, value: object) -> Binding:
         value["joined"],
         value.get("left"),
         value.get("excluded"),
+        value.get("cleared"),
     )
 
 

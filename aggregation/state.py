@@ -153,6 +153,7 @@ WRITERS: Final = (
     "aggregation.state",
     "aggregation.store",
     "aggregation.suppress",
+    "aggregation.sybil",
     "custom_components.nem_flex_telemetry.money",
     "custom_components.nem_flex_telemetry.record",
     "custom_components.nem_flex_telemetry.standing",
@@ -219,6 +220,21 @@ class State:
     files: dict[str, FileEntry] = field(default_factory=dict)
     rejected_paths: list[Rejected] = field(default_factory=list)
     days: list[str] = field(default_factory=list)  # UTC days with cell caches
+    # Copy screening (aggregation.sybil): each day's near-identical groups, and the households the cached
+    # cells and partials were built without (each with the earlier household it copies) or cleared.
+    copies: dict[str, list[list[str]]] = field(default_factory=dict)
+    left_out: dict[str, str] = field(default_factory=dict)
+    cleared: dict[str, str] = field(default_factory=dict)
+
+    def household_days(self) -> dict[str, set[str]]:
+        """Per UTC day, the households with at least one accepted record there (from the files' counts)."""
+        by_day: dict[str, set[str]] = {}
+        for rel, entry in self.files.items():
+            summary = entry.summary
+            if summary.records - sum(summary.rejected.values()) - summary.duplicates > 0:
+                household, rest = rel.split("/", 1)
+                by_day.setdefault(rest[:10].replace("/", "-"), set()).add(household)
+        return by_day
 
     def to_json(self) -> str:
         return jsonfile.dumps(self.to_data(), indent=1, sort_keys=True).decode("utf-8")
@@ -250,6 +266,9 @@ class State:
             "files": files,
             "rejected_paths": paths.to_json(),
             "days": sorted(self.days),
+            "copies": dict(sorted(self.copies.items())),
+            "left_out": dict(sorted(self.left_out.items())),
+            "cleared": dict(sorted(self.cleared.items())),
         }
 
 
@@ -271,7 +290,12 @@ def load(path: Path) -> State:
     data = _saved(path)
     if not isinstance(data, dict) or data.get("fingerprint") != fingerprint():
         return State()
-    state = State(days=list(data.get("days", [])))
+    state = State(
+        days=list(data.get("days", [])),
+        copies={day: [list(group) for group in groups] for day, groups in data.get("copies", {}).items()},
+        left_out=dict(data.get("left_out", {})),
+        cleared=dict(data.get("cleared", {})),
+    )
     for rel, item in data.get("files", {}).items():
         summary = FileSummary(
             records=item["records"],

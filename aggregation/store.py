@@ -56,7 +56,13 @@ def read_cells(cohort: Path, day: str, resolution: str) -> pd.DataFrame:
 
 
 def drop_day(cohort: Path, day: str) -> None:
-    for folder in (records_path(cohort, day).parent, cells_path(cohort, day, "x").parent, partials_dir(cohort, day)):
+    shutil.rmtree(records_path(cohort, day).parent, ignore_errors=True)
+    drop_outputs(cohort, day)
+
+
+def drop_outputs(cohort: Path, day: str) -> None:
+    """A day's cells and partials (its records stay)."""
+    for folder in (cells_path(cohort, day, "x").parent, partials_dir(cohort, day)):
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -9,8 +9,9 @@ complementary suppression among siblings, for every view and every Parquet file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
@@ -46,6 +47,10 @@ class Rule:
     def describe(self, basis: Basis = GROSS_ENERGY) -> str:
         return f">= {self.min_households} households, none > {self.max_share * 100:g} % of the cell's {basis.name}"
 
+
+# A boolean column of ``publish``'s rows: the row lies within a hidden cell published elsewhere (an hour of
+# the hourly Parquet, for a view's AEST hour over 28 days), so the cells holding it are hidden too.
+WITHIN_HIDDEN: Final = "_within_hidden"
 
 REGION_RULE: Final = Rule(5, 0.5)
 POSTCODE_RULE: Final = Rule(15, 0.15)
@@ -85,7 +90,8 @@ def publish(
 
     1. primary: each cell passes ``rule`` on its own;
     2. cascade: a cell holding a hidden finer cell (``hidden_within``: key columns of the coarse cells
-       concerned) is hidden, since it minus the published finer cells would reveal the hidden one;
+       concerned; or rows marked in a ``WITHIN_HIDDEN`` column) is hidden, since it minus the published
+       finer cells would reveal the hidden one;
     3. complementary: the cells that differ only in ``child`` (regions; postcode prefixes) partition
        a parent (the row whose ``child`` is ``parent``, or a cell published elsewhere). The parent
        minus the published siblings reveals the hidden siblings together, so they must be at least
@@ -99,6 +105,9 @@ def publish(
     grouped = per.groupby(keys, sort=True, observed=True)
     cells = grouped[measure].agg(households="size", _max_energy="max", _total_energy="sum").reset_index()
     suppressed = ~primary(cells, rule)
+    if WITHIN_HIDDEN in rows.columns:
+        marked = rows.loc[rows[WITHIN_HIDDEN].to_numpy(bool), keys].drop_duplicates()
+        hidden_within = marked if hidden_within is None else pd.concat([hidden_within[keys], marked])
     if hidden_within is not None and not hidden_within.empty:
         index = pd.MultiIndex.from_frame(cells[list(hidden_within.columns)])
         suppressed |= index.isin(pd.MultiIndex.from_frame(hidden_within))
@@ -111,6 +120,40 @@ def publish(
         suppressed = _complementary(cells, parts, keys, child, parent, rule, suppressed)
     cells["suppressed"] = suppressed
     return cells.drop(columns=["_max_energy", "_total_energy"])
+
+
+AGE: Final = "age_days"  # a row's age in days before the last day of the windows (0: the last day)
+
+
+def publish_windows(
+    rows: pd.DataFrame,
+    windows: Sequence[int],
+    keys: list[str],
+    rule: Rule,
+    basis: Basis,
+    measure: str,
+    **options: Any,
+) -> dict[int, pd.DataFrame]:
+    """``publish`` over each window of the last ``w`` days (``w`` in ``windows``; rows carry ``AGE``), so
+    that no longer window's cell minus a shorter window's published cell reveals the cell of the days
+    between them: from the shortest, a cell whose difference with a published shorter cell fails
+    ``rule`` on its own is hidden before the complementary step (``options``: ``publish``'s)."""
+    result: dict[int, pd.DataFrame] = {}
+    given = options.pop("hidden_within", None)
+    for window in sorted(windows):
+        inside = rows[rows[AGE] < window]
+        failing = [given[keys]] if given is not None else []
+        for shorter, cells in result.items():
+            between = inside[inside[AGE] >= shorter]
+            if between.empty:
+                continue
+            difference = publish(between, keys, rule, basis, measure)
+            failed = difference.loc[difference["suppressed"], keys]
+            shown = cells.loc[~cells["suppressed"], keys]
+            failing.append(failed.merge(shown, on=keys, how="inner"))
+        within = pd.concat(failing, ignore_index=True) if failing else None
+        result[window] = publish(inside, keys, rule, basis, measure, hidden_within=within, **options)
+    return result
 
 
 def _complementary(

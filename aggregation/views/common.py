@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
 from aggregation import cohort, jsonfile, partials, publish, store, suppress
@@ -17,7 +18,13 @@ from aggregation.state import State
 WINDOW_DAYS: Final = 28  # household-level views cover the last 28 days, from per-day partials
 HOURLY_LIMIT_DAYS: Final = 92  # longer periods are published daily to keep files small
 REGIONS: Final = cohort.REGION_ORDER
+NEM_WITHIN: Final = "_within_hidden_nem"  # the NEM's mark while the window's rows are summed
 INTERVALS: Final = {"5m": pd.Timedelta(minutes=5), "1h": pd.Timedelta(hours=1), "1d": pd.Timedelta(days=1)}
+
+
+def _utc_ns(moments: pd.Series) -> pd.DatetimeIndex:
+    """UTC instants at one resolution (Parquet reads milliseconds, the partials' keys seconds)."""
+    return pd.DatetimeIndex(moments).tz_convert(UTC).as_unit("ns")
 
 
 def sig4(value: Any) -> float | int | None:
@@ -70,30 +77,55 @@ class Inputs:
         return self._cache[key]
 
     def households_by_day(self) -> dict[str, set[str]]:
-        """Per UTC day, the households with at least one accepted record (one pass over the build state)."""
+        """Per UTC day, the households with at least one accepted record (one pass over the build state),
+        without those the copy screening left out (``aggregation.sybil``): they count nowhere."""
         if self._households_by_day is None:
-            by_day: dict[str, set[str]] = {}
-            for rel, entry in self.state.files.items():
-                summary = entry.summary
-                if summary.records - sum(summary.rejected.values()) - summary.duplicates > 0:
-                    household, rest = rel.split("/", 1)
-                    by_day.setdefault(rest[:10].replace("/", "-"), set()).add(household)
-            self._households_by_day = by_day
+            left_out = self.state.left_out
+            by_day = self.state.household_days()
+            self._households_by_day = {day: {h for h in found if h not in left_out} for day, found in by_day.items()}
         return self._households_by_day
 
     def hours(self) -> pd.DataFrame:
-        """The ``hours`` partial of the window per region (and NEM) x AEST hour x household."""
+        """The ``hours`` partial of the window per region (and NEM) x AEST hour x household. Rows holding an
+        hour the hourly Parquet hides are marked ``suppress.WITHIN_HIDDEN``: a cell over the window holding
+        one, minus the published hours, would reveal it (``suppress.publish`` hides it)."""
         if "hours" not in self._cache:
-            frame = self.partial("hours")
+            frame = self._marked_hours()
             if not frame.empty:
                 regional = frame.groupby(["region", "hour_aest", "household"], sort=True, observed=True).sum()
                 nem = regional.groupby(level=["hour_aest", "household"], sort=True).sum()
+                nem[suppress.WITHIN_HIDDEN] = nem.pop(NEM_WITHIN)
+                regional = regional.drop(columns=NEM_WITHIN)
                 nem = nem.assign(region=cohort.NEM).set_index("region", append=True)
                 nem = nem.reorder_levels(["region", "hour_aest", "household"])
                 frame = pd.concat([nem, regional]).reset_index()
+                frame[suppress.WITHIN_HIDDEN] = frame[suppress.WITHIN_HIDDEN] > 0
                 frame = frame.sort_values(["region", "hour_aest", "household"], kind="stable", ignore_index=True)
             self._cache["hours"] = frame
         return self._cache["hours"]
+
+    def _marked_hours(self) -> pd.DataFrame:
+        """The window's ``hours`` partials, each row marked when its region's (``WITHIN_HIDDEN``) or the
+        NEM's (``NEM_WITHIN``) hourly Parquet cell of that UTC hour is hidden."""
+        hourly = self.cells("1h")
+        hidden = pd.MultiIndex.from_arrays([[], pd.DatetimeIndex([], tz=UTC)])
+        if not hourly.empty:
+            shown = hourly.loc[hourly["suppressed"], ["region", "start"]]
+            hidden = pd.MultiIndex.from_arrays([shown["region"].astype(str), _utc_ns(shown["start"])])
+        offset = pd.Timedelta(hours=24) - partials.AEST  # AEST hour h of a UTC day is its UTC hour (h + 14) % 24
+        parts = []
+        for day in self.window_days():
+            part = partials.read(self.cohort_dir, [day], "hours")
+            if part.empty:
+                continue
+            hour = pd.to_timedelta(part["hour_aest"].to_numpy(), unit="h")
+            start = _utc_ns(pd.Series(pd.Timestamp(day, tz=UTC) + (hour + offset) % pd.Timedelta(hours=24)))
+            regions = part["region"].astype(str).to_numpy()
+            part[suppress.WITHIN_HIDDEN] = pd.MultiIndex.from_arrays([regions, start]).isin(hidden)
+            nem = np.full(len(part), cohort.NEM, dtype=object)
+            part[NEM_WITHIN] = pd.MultiIndex.from_arrays([nem, start]).isin(hidden)
+            parts.append(part)
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
     def cells(self, resolution: str) -> pd.DataFrame:
         if resolution not in self._cache:

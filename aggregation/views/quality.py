@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any, Final
 
-from aggregation import quarantine
+from aggregation import quarantine, sybil
 from aggregation import reasons as vocabulary
 from aggregation.views.common import Inputs, households_in, meta
 
@@ -56,11 +56,20 @@ def build(inputs: Inputs) -> dict[str, Any]:
         "(all-zero records, rejected), battery_sign_flipped (records that balance only with the battery "
         "setpoint's sign flipped), limit_above_connection (a limit above 200 kW, read as no effective limit) "
         "and baseline_is_house_load (a subtraction baseline equal to the house load: the prior system's "
-        "meaning, left out of savings)."
+        "meaning, left out of savings). Copies: households whose series are near-identical to an earlier "
+        f"household's ({sybil.describe()}) are left out of every cell and count until a maintainer clears them; "
+        "left_out and cleared count households, days_with_copies the days with a near-identical group."
     )
     head = meta(inputs, ID, TITLE, inputs.days, households_in(inputs, inputs.days), units, notes, [])
+    summaries = quarantine.household_quality(inputs.state)
     households = sorted(
-        quarantine.household_quality(inputs.state).values(),
+        (row for household, row in summaries.items() if household not in inputs.state.left_out),
         key=lambda row: (-(row["flag_rate"] or 0.0), -row["records"]),
     )
-    return {"meta": head, "days": rows, "reasons": reason_rows, "households": households}
+    state = inputs.state
+    copies = {
+        "left_out": len(state.left_out),
+        "cleared": len(state.cleared),
+        "days_with_copies": sum(1 for groups in state.copies.values() if groups),
+    }
+    return {"meta": head, "days": rows, "reasons": reason_rows, "households": households, "copies": copies}

@@ -49,7 +49,8 @@ def _cells(hours: pd.DataFrame, hist: pd.DataFrame) -> list[dict[str, Any]]:
     rows = []
     levels = quantiles(with_nem(hist)) if not hist.empty else pd.DataFrame()
     for dual in DUALS:
-        present = hours.loc[hours[f"{dual}_n"] > 0, ["region", "hour_aest", "household", f"{dual}_n"]]
+        columns = ["region", "hour_aest", "household", f"{dual}_n", suppress.WITHIN_HIDDEN]
+        present = hours.loc[hours[f"{dual}_n"] > 0, columns]
         if present.empty:
             continue
         keys = ["region", "hour_aest"]

@@ -22,7 +22,7 @@ from aggregation import publish
 from aggregation.build import build
 from aggregation.suppress import POSTCODE_RULE, REGION_RULE
 from aggregation.views.registry import REGISTRY
-from tests.aggregation.helpers import NOW, day_lines, household_id, read_json, write_day
+from tests.aggregation.helpers import NOW, day_lines, household_id, make_record, read_json, write_day
 
 DAY = NOW - timedelta(days=2)
 PREFIX = {"NSW1": "200", "QLD1": "400", "VIC1": "300", "SA1": "500", "TAS1": "700"}
@@ -38,6 +38,7 @@ class Household:
     number: int
     regions: tuple[str, ...]  # region on DAY, DAY + 1, ...
     dominant: bool = False
+    ev: bool = False  # owns an EV besides the battery every household has
 
     def gross(self) -> float:
         """Gross energy per interval (|net import| + solar + load) of ``make_record``'s figures."""
@@ -60,13 +61,34 @@ def _cohorts() -> dict[str, list[Household]]:
     movers[8] = Household(moved.number, ("QLD1", "VIC1"))
     dominant = _households({"NSW1": 8, "QLD1": 6, "VIC1": 6})
     dominant[0] = Household(dominant[0].number, dominant[0].regions, dominant=True)
+    few_evs = _households({"NSW1": 8, "QLD1": 6})
+    for index in (0, 1, 8):  # two EVs in NSW1, one in QLD1: every EV cell is too small
+        few_evs[index] = Household(few_evs[index].number, few_evs[index].regions, ev=True)
     return {
         "26 households": _households({"NSW1": 12, "QLD1": 10, "VIC1": 4}),
         "one region just under": _households({"NSW1": 10, "QLD1": 4, "VIC1": 4}),
         "exactly one hidden sibling": _households({"NSW1": 9, "QLD1": 6, "TAS1": 3}),
         "dominant household": dominant,
         "households moving region": movers,
+        "three EV owners": few_evs,
     }
+
+
+EV_ASSET: dict[str, Any] = {
+    "asset_id": "ev1",
+    "kind": "ev",
+    "bidirectional_capable": False,
+    "capacity_kwh": 60.0,
+    "soc_pct": 50.0,
+    "setpoint_kw": 0.0,  # idle: the record's energy balance is unchanged
+    "available_up_kw": 7.0,
+    "available_down_kw": 0.0,
+    "shadow_power_balance_price": None,
+    "connection_state": "plugged_idle",
+    "power_flow_capability": "charge_only",
+    "departure_target_pct": None,
+    "departure_time_utc": None,
+}
 
 
 def _write(raw: Path, households: list[Household]) -> None:
@@ -76,6 +98,8 @@ def _write(raw: Path, households: list[Household]) -> None:
             changes: dict[str, Any] = {"region": region, "postcode_prefix": PREFIX[region]}
             if household.dominant:
                 changes |= {"house_load_kw": DOMINANT_LOAD, "net_import_kw": DOMINANT_LOAD - 1.5}
+            if household.ev:
+                changes["assets"] = [make_record(day)["assets"][0], EV_ASSET]
             write_day(raw, household_id(household.number), day, day_lines(day, INTERVALS, **changes))
 
 
@@ -239,6 +263,80 @@ def _check_postcodes_and_cascade(cohort: Path, truth: Truth) -> None:
             assert (str(row["region"]), row["start"]) not in hidden_keys, f"{coarse} {row} holds a hidden {fine} cell"
 
 
+AEST = timedelta(hours=10)
+ASSET_COLUMNS = {"battery": ("batteries", "battery_stored_kwh"), "ev": ("evs", "ev_stored_kwh")}
+ASSET_SERIES = {"stationary_battery": "battery", "ev": "ev"}
+
+
+def _owners(households: list[Household], kind: str) -> Truth:
+    """The households owning ``kind`` (every household has a battery)."""
+    return Truth([h for h in households if kind == "battery" or h.ev])
+
+
+def _check_asset_cells(cohort: Path, households: list[Household]) -> int:
+    """A kind's columns in a Parquet cell are a cell of that kind's owners: they pass the rule among the
+    owners, and NEM minus the published regions reveals no hidden region's owners. Regions without
+    owners (zeros) are no cell."""
+    checked = 0
+    for resolution in ("5min", "1h", "1d"):
+        for moment, rows in publish.read_resolution(cohort, resolution).groupby("start"):
+            start = moment.to_pydatetime()
+            for kind, (count, stored) in ASSET_COLUMNS.items():
+                group = Group(f"{resolution} {kind} {start}", start, start + PARQUET_STEP[resolution], False, {}, set())
+                for row in rows.to_dict("records"):
+                    if row["suppressed"] or pd.isna(row[stored]):
+                        group.hidden.add(str(row["region"]))
+                    elif row[count] > 0:
+                        group.published[str(row["region"])] = None  # owners are not counted in the Parquet
+                _check_group(group, _owners(households, kind))
+                checked += 1
+    return checked
+
+
+def _check_asset_series(view: dict[str, Any], households: list[Household]) -> None:
+    """assets.json publishes a kind's hour only where its owners pass the rule."""
+    for name, block in view.get("series", {}).items():
+        truth = _owners(households, ASSET_SERIES[name])
+        start, step = _when(block["start"]), STEP[block["interval"]]
+        for i, stored in enumerate(block["stored_kwh"]):
+            if i not in block["suppressed"] and stored is not None:
+                moment = start + i * step
+                assert truth.passes({NEM}, moment, moment + step, False), f"assets {name}[{i}] shows too few owners"
+
+
+def _row_lists(node: Any) -> Iterator[list[dict[str, Any]]]:
+    if isinstance(node, list) and node and all(isinstance(r, dict) and "suppressed" in r for r in node):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key != "meta":
+                yield from _row_lists(value)
+
+
+def _check_hours_of_day(view: dict[str, Any], cohort: Path) -> int:
+    """A published region x AEST-hour cell over the view's period holds no hidden hourly Parquet cell: it
+    minus the published hourly cells of that hour would reveal it."""
+    period = view["meta"]["period"]
+    if period["start"] is None:
+        return 0
+    start, end = _when(period["start"]), _when(period["end"])
+    hourly = publish.read_resolution(cohort, "1h")
+    hidden = hourly[hourly["suppressed"]]
+    hidden_keys = {
+        (str(region), (moment + AEST).hour)
+        for region, moment in zip(hidden["region"], hidden["start"].dt.to_pydatetime(), strict=True)
+        if start <= moment < end
+    }
+    checked = 0
+    for rows in _row_lists(view):
+        for row in rows:
+            if "hour_aest" in row and "region" in row and not row["suppressed"]:
+                key = (row["region"], row["hour_aest"])
+                assert key not in hidden_keys, f"{view['meta']['view']} {row} holds a hidden hourly cell"
+                checked += 1
+    return checked
+
+
 @pytest.mark.parametrize("case", list(_cohorts()))
 def test_no_view_or_parquet_file_reveals_a_hidden_cell(tmp_path: Path, case: str) -> None:
     households = _cohorts()[case]
@@ -247,13 +345,18 @@ def test_no_view_or_parquet_file_reveals_a_hidden_cell(tmp_path: Path, case: str
     build(tmp_path / "raw", tmp_path / "cohort", tmp_path / "views", now=NOW)
     groups = 0
     for view in REGISTRY:
-        for group in _view_groups(read_json(tmp_path / "views" / view.file)):
+        published = read_json(tmp_path / "views" / view.file)
+        for group in _view_groups(published):
             _check_group(group, truth)
             groups += 1
+        groups += _check_hours_of_day(published, tmp_path / "cohort")
+        if view.id == "assets":
+            _check_asset_series(published, households)
     for group in _parquet_groups(tmp_path / "cohort"):
         _check_group(group, truth)
         groups += 1
     _check_postcodes_and_cascade(tmp_path / "cohort", truth)
+    groups += _check_asset_cells(tmp_path / "cohort", households)
     assert groups > 0
 
 
