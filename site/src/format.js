@@ -3,6 +3,12 @@
 export const AEST_OFFSET_MS = 10 * 3600 * 1000;
 const INTERVAL_MS = { "5m": 5 * 60 * 1000, "1h": 3600 * 1000, "1d": 24 * 3600 * 1000 };
 
+// Series name their interval "5m", the view catalogue its resolution "5min": both read the same.
+const INTERVAL_WORDS = { "5m": "5-minute", "5min": "5-minute", "1h": "hourly", "1d": "daily" };
+
+/** "5-minute", "hourly", "daily" for an interval or resolution name (the name itself when unknown). */
+export const intervalWord = (name) => INTERVAL_WORDS[name] ?? String(name ?? "");
+
 /** Milliseconds of a dense-series interval name ("5m", "1h", "1d"). */
 export function intervalMs(name) {
   const ms = INTERVAL_MS[name];

@@ -1,8 +1,10 @@
 // Page shell: tabs as links (URL fragment, url-state.js), one panel per view, each view drawn on first
 // visit and redrawn when the link's parameters change. A view that fails shows its own error; the
 // others are unaffected.
+import { controlsRow } from "./controls.js";
 import { el } from "./dom.js";
-import { loadView, realFiles } from "./load.js";
+import { loadCatalogue, loadView, realFiles } from "./load.js";
+import { periodChoice } from "./ranges.js";
 import { REPOSITORY } from "./project.js";
 import { showStaleNotice } from "./stale.js";
 import { setupThemeToggle } from "./theme.js";
@@ -107,9 +109,16 @@ function activate() {
   }
 }
 
-function scrollToChart(chart) {
+// Charts draw in the frame after they are laid out, and each one drawn moves those below it: scroll
+// once every chart of the view has drawn (or after two seconds), so the link lands on its chart.
+function scrollToChart(chart, deadline = performance.now() + 2000) {
   const figure = document.getElementById(`chart-${chart}`);
   if (!figure) return;
+  const panel = figure.closest(".panel");
+  if (panel.querySelector(".chart-body:not([data-drawn])") && performance.now() < deadline) {
+    requestAnimationFrame(() => scrollToChart(chart, deadline));
+    return;
+  }
   figure.scrollIntoView({ block: "start" });
   figure.focus({ preventScroll: true });
 }
@@ -126,8 +135,9 @@ async function renderView(view, panel, params, key) {
     panel.style.minHeight = `${panel.offsetHeight}px`; // a redraw must not make the page jump
     setTimeout(() => (panel.style.minHeight = ""), 1000);
   }
-  // The view file loads alongside status.json, not after it.
-  const pending = spec.file ? loadView(spec.file) : null;
+  // The period chosen picks the view's file (views.json); it loads alongside status.json, not after it.
+  const period = spec.file ? periodChoice(await loadCatalogue(), spec.file, params) : null;
+  const pending = period ? loadView(period.name) : null;
   pending?.catch(() => {}); // handled below, once the demo state is known
   const demoState = await demoStatePromise;
   const content = el("div", { class: "panel-content" });
@@ -138,6 +148,7 @@ async function renderView(view, panel, params, key) {
     } else {
       const loaded = await pending;
       content.append(...viewHeader(spec, loaded, { demoState }));
+      if (period.control) content.append(...controlsRow(period.control));
       panel.dataset.source = loaded.source;
       shown = view.render(content, loaded, { demoState, params }) ?? {};
     }

@@ -47,7 +47,7 @@ def _view(views: Path, name: str) -> dict[str, Any]:
 
 
 def _ticks(page: Any, chart: str, axis: str) -> list[str]:
-    return page.locator(f"#chart-{chart} {TICK_LABELS.format(axis=axis)}").all_inner_texts()
+    return page.locator(f"#chart-{chart} {TICK_LABELS.format(axis=axis)}").all_text_contents()
 
 
 def _number(label: str) -> float:
@@ -95,7 +95,7 @@ def test_times_are_24_hour_aest_and_prices_one_unit_in_every_view(aggregated_sit
         assert "$/kWh" not in text, f"a price in $/kWh in {view}"
         assert "5-minute intervals" not in text
         for chart in panel.locator("figure.chart").all():
-            for label in chart.locator(TICK_LABELS.format(axis="x")).all_inner_texts():
+            for label in chart.locator(TICK_LABELS.format(axis="x")).all_text_contents():
                 if ":" in label:
                     assert re.fullmatch(r"[0-2]\d:[0-5]\d", label), f"{label!r} in {view}"
 
@@ -155,7 +155,7 @@ def test_pointing_at_a_chart_shows_its_tooltip(aggregated_site: Site, open_page:
     shown = ""
     for fraction in (0.5, 0.4, 0.6, 0.3, 0.7):
         page.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] * 0.45)
-        shown = " ".join(tip.all_inner_texts()).strip()
+        shown = " ".join(tip.all_text_contents()).strip()
         if shown:
             break
     assert shown, f"no tooltip on {chart}"

@@ -116,7 +116,7 @@ def test_suppressed_cells_are_drawn_as_suppressed_not_zero(real_site, open_page)
     cell = group.locator("rect")
     cell.hover()  # the pointer tooltip explains the hatch
     tip = page.locator("#chart-curtailment-export_at_cap_share g[aria-label=tip]")
-    assert "SA1, 03:00 AEST: suppressed" in " ".join(tip.all_inner_texts())
+    assert "SA1, 03:00 AEST: suppressed" in " ".join(tip.all_text_contents())
     page.click("#chart-curtailment-export_at_cap_share details.table summary")
     row = page.locator("#chart-curtailment-export_at_cap_share tr", has_text="SA1").filter(has_text="03:00")
     assert "suppressed" in row.inner_text()

@@ -65,7 +65,7 @@ def test_a_series_with_no_published_values_says_so_instead_of_a_zero_line(edited
 def test_an_implausible_value_never_reaches_a_chart(edited_site: Site, aggregated_views: Path, open_page: Any) -> None:
     page, _ = open_page(edited_site.url + "#flex?region=QLD1")
     wait_for_view(page, "flex")
-    ticks = page.locator("#chart-flex-price g[aria-label='y-axis tick label'] text").all_inner_texts()
+    ticks = page.locator("#chart-flex-price g[aria-label='y-axis tick label'] text").all_text_contents()
     top = max(float(t.replace(",", "").replace("−", "-")) for t in ticks)
     assert top <= 2000, f"the axis reaches {top} c/kWh: the outlier got through"
     assert "left out" in page.locator("#panel-flex [data-testid=implausible-notice]").inner_text()
@@ -73,7 +73,7 @@ def test_an_implausible_value_never_reaches_a_chart(edited_site: Site, aggregate
     for view, chart in [("ledger", "ledger-hourly"), ("spread", "spread-by-hour")]:
         page.click(f"#tab-{view}")
         wait_for_view(page, view)
-        labels = page.locator(f"#chart-{chart} g[aria-label='y-axis tick label'] text").all_inner_texts()
+        labels = page.locator(f"#chart-{chart} g[aria-label='y-axis tick label'] text").all_text_contents()
         assert all(len(label) < 12 for label in labels), labels
         assert page.locator(f"#panel-{view} [data-testid=implausible-notice]").count() == 1
 

@@ -5,7 +5,7 @@ import { chartFigure, NO_VALUES } from "../chart.js";
 import { choiceButtons, controlsRow, regionChoice } from "../controls.js";
 import { legend } from "../dom.js";
 import { peakSentence } from "../findings.js";
-import { formatAud, formatNumber, formatShifted, shortPeriod } from "../format.js";
+import { formatAud, formatNumber, formatShifted, intervalWord, shortPeriod } from "../format.js";
 import { suppressedBands } from "../plots.js";
 import { denseRows, hasNoValues, suppressedSpans } from "../series.js";
 import { timeColumn } from "../table.js";
@@ -42,12 +42,14 @@ export function render(container, loaded, { params }) {
   const series = loaded.body.series ?? {};
   const region = regionChoice(Object.keys(series), params);
   const basis = choiceButtons({ name: "basis", label: "Show", options: BASES, params, fallback: "household", what: "the basis" });
-  const raw = denseRows(series[region.value], FIELDS);
-  container.append(...controlsRow(region, basis), ...implausibleNotice(raw.implausible), ...charts(onBasis(raw, basis.value), region.value, basis.value, loaded.body.meta));
+  const block = series[region.value];
+  const raw = denseRows(block, FIELDS);
+  const step = intervalWord(block?.interval ?? "1h");
+  container.append(...controlsRow(region, basis), ...implausibleNotice(raw.implausible), ...charts(onBasis(raw, basis.value), region.value, basis.value, step, loaded.body.meta));
   return { region: region.value };
 }
 
-function charts(rows, region, basis, meta) {
+function charts(rows, region, basis, step, meta) {
   if (isAllSuppressed(rows)) return [privacyNotice(meta, `the ${region} ledger`)];
   const Plot = globalThis.Plot;
   const spans = suppressedSpans(rows);
@@ -60,19 +62,20 @@ function charts(rows, region, basis, meta) {
   const period = shortPeriod(meta?.period);
   const empty = hasNoValues(rows, ["saving_aud"]) ? NO_VALUES : null;
   const columns = [
-    timeColumn("Hour start (AEST)"),
+    timeColumn("Start (AEST)"),
     { label: "Households", get: (row) => row.households, format: (value) => formatNumber(value) },
     { label: `Actual cost (${unit})`, get: (row) => row.cost_actual_aud, format: money },
     { label: `Baseline cost (${unit})`, get: (row) => row.cost_baseline_aud, format: money },
     { label: `Saving (${unit})`, get: (row) => row.saving_aud, format: money },
     { label: `Cumulative saving (${unit})`, get: (row) => row.cumulative, format: money },
   ];
-  const data = { caption: `hourly ledger, ${region}, ${unit}, times AEST`, columns, rows };
+  const data = { caption: `${step} ledger, ${region}, ${unit}, times AEST`, columns, rows };
+  const Step = `${step[0].toUpperCase()}${step.slice(1)}`;
   return [
     chartFigure({
       id: "ledger-hourly",
-      caption: `Hourly saving against the baseline, ${region} (${unit})`,
-      summary: peakSentence(perHousehold ? "the hourly saving per household" : "the cohort's hourly saving", bars, (row) => row.saving_aud, money, at),
+      caption: `${Step} saving against the baseline, ${region} (${unit})`,
+      summary: peakSentence(perHousehold ? `the ${step} saving per household` : `the cohort's ${step} saving`, bars, (row) => row.saving_aud, money, at),
       legendNode: legend([["Saving", "var(--up)"], ["Extra cost", "var(--down)"], ["Suppressed", "hatch"]]),
       crosshair: "ledger",
       empty,
@@ -82,7 +85,7 @@ function charts(rows, region, basis, meta) {
           height: 220,
           marginBottom: TIME_MARGIN_BOTTOM,
           x: timeAxis(width),
-          y: { label: `${unit} per hour`, grid: true },
+          y: { label: `${unit}, ${step}`, grid: true },
           marks: [
             suppressedBands(spans),
             ...[

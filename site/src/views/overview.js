@@ -23,19 +23,23 @@ export function render(container, loaded) {
   const regionRows = Object.entries(status.regions ?? {})
     .map(([region, households]) => ({ region: String(region), households, suppressed: households === null }))
     .sort((a, b) => REGION_ORDER.indexOf(a.region) - REGION_ORDER.indexOf(b.region));
+  // Each headline figure's own period and households where status.json states them (figures), else the file's.
+  const figures = status.figures ?? {};
+  const periodOf = (name) => shortPeriod(figures[name]?.period ?? meta.period);
   const saving = status.total_savings_aud;
-  const perHousehold = saving !== null && saving !== undefined && status.cohort_size > 0 ? saving / status.cohort_size : null;
+  const savers = figures.total_savings_aud?.households ?? status.cohort_size;
+  const perHousehold = saving !== null && saving !== undefined && savers > 0 ? saving / savers : null;
   container.append(
     el(
       "div",
       { class: "cards" },
-      card("Households with data", formatInteger(status.cohort_size), period),
-      card("Households ever", formatInteger(status.households_total), "since the cohort began"),
-      card("Records", formatInteger(status.records), `five-minute household records, ${period}`),
+      card("Households with data", formatInteger(status.cohort_size), periodOf("cohort_size")),
+      card("Households ever", formatInteger(status.households_total), `since the cohort began, ${periodOf("households_total")}`),
+      card("Records", formatInteger(status.records), `household-intervals (five-minute records), ${periodOf("records")}`),
       card(
         "Saving vs baseline",
         saving === null || saving === undefined ? "suppressed" : formatAud(saving),
-        perHousehold === null ? `cohort total, ${period}` : `cohort total of ${formatInteger(status.cohort_size)} households, ${period}: about ${formatAud(perHousehold)} per household`,
+        perHousehold === null ? `cohort total, ${periodOf("total_savings_aud")}` : `cohort total of ${formatInteger(savers)} households, ${periodOf("total_savings_aud")}: about ${formatAud(perHousehold)} per household`,
       ),
       card("Newest data", formatAest(status.last_updated), "start of the newest five-minute interval", "small"),
       card("Regions", regionRows.filter((row) => !row.suppressed).map((row) => row.region).join(", ") || "none yet", "with enough households to publish", "small"),
