@@ -34,7 +34,8 @@ simulate:  ## Synthetic cohort: make simulate ARGS="--households 50 --days 2 --s
 	$(RUN) python -m aggregation simulate $(ARGS)
 
 site:  ## Build the deployable dashboard into site/dist (views from site/data, sample from site/demo)
-	@[ -d site/node_modules ] || (cd site && npm ci --no-audit --no-fund)
+	@# npm writes node_modules/.package-lock.json on every install: older than the lock means the lock changed since.
+	@[ site/node_modules/.package-lock.json -nt site/package-lock.json ] || (cd site && npm ci --no-audit --no-fund)
 	scripts/build_site.sh
 
 serve: site  ## Serve site/dist on http://127.0.0.1:8000/ (PORT=...)

@@ -30,13 +30,14 @@ from aggregation import registry as reg
 from aggregation.day import DayJob, DayResult, rebuild_day
 from aggregation.progress import Progress
 from aggregation.state import FileEntry
-from aggregation.views import common
+from aggregation.views import catalogue, common
 from aggregation.views.registry import REGISTRY
 
 HELP = "validate raw JSONL and build cohort Parquet and dashboard views"
 # Household intervals are kept this long (the views read 28 days); older days keep only their cells
 # and are re-read from raw in full if one of their files changes later.
 RECORDS_KEPT_DAYS = 35
+SITE_COHORT = "data/cohort"  # scripts/build_site.sh copies the cohort folder there
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)  # days are rebuilt in parallel; the machines have 2 cores
 
 
@@ -72,6 +73,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out", type=Path, default=state.DEFAULT_COHORT, help=f"cohort folder (default: {state.DEFAULT_COHORT})"
     )
     parser.add_argument("--views", type=Path, default=Path("site/data"), help="view JSON folder (default: site/data)")
+    parser.add_argument(
+        "--site-cohort",
+        default=SITE_COHORT,
+        help=f"where the site serves the cohort folder, for views.json's downloads (default: {SITE_COHORT})",
+    )
     parser.add_argument("--state", type=Path, default=None, help="state file (default: <out>/state.json)")
     parser.add_argument(
         "--registry",
@@ -165,14 +171,19 @@ def _rebuild_days(jobs: list[DayJob], workers: int) -> Iterator[tuple[DayJob, Da
                 yield job, result
 
 
-def _write_outputs(out: Path, views: Path, known: state.State, days: set[str], stamp: str, demo: bool) -> None:
-    """Partitions holding the rebuilt days, the quarantine report, every view and the datapackage."""
+def _write_outputs(
+    out: Path, views: Path, known: state.State, days: set[str], stamp: str, demo: bool, site_cohort: str
+) -> None:
+    """Partitions holding the rebuilt days, the quarantine report, every view in every range, the datapackage
+    and the views' catalogue (``views.json``, listing the data files as the site serves them)."""
     publish.publish(out, days, known.days)
     quarantine.write(out / "quarantine.json", known)
     inputs = common.Inputs(out, known, stamp, demo, known.days)
     for view in REGISTRY:
-        common.write_json(views / view.file, view.build(inputs))
+        for name, period in view.outputs():
+            common.write_json(views / name, view.build(inputs, period))
     datapackage.write(out)
+    common.write_json(views / catalogue.FILE, catalogue.catalogue(stamp, catalogue.downloads(out, site_cohort)))
 
 
 @dataclass(slots=True)
@@ -230,6 +241,7 @@ def build(
     generated_at: str | None = None,
     workers: int = 1,
     registry: Path | None = None,
+    site_cohort: str = SITE_COHORT,
 ) -> Summary:
     """Run the build; returns what it did. Never stops on bad input: bad input is quarantined.
 
@@ -282,7 +294,7 @@ def build(
     known.rejected_paths = rejected_paths
     summary.days, summary.households = len(days), len(days_run.households)
     rewritten = days | _hand_edited_days(out, known, days, full=full)
-    _write_outputs(out, views, known, rewritten, generated_at or common.utc(now), demo)
+    _write_outputs(out, views, known, rewritten, generated_at or common.utc(now), demo, site_cohort)
     published.record(out)
     jsonfile.write(state_path, known.to_data(), indent=1, sort_keys=True)
     summary.seconds = time.perf_counter() - began
@@ -361,6 +373,7 @@ def run(args: argparse.Namespace) -> int:
         now=now,
         workers=args.workers,
         registry=args.registry,
+        site_cohort=args.site_cohort,
     )
     print(json.dumps(dataclasses.asdict(result)) if args.json else result.line())
     return 0

@@ -188,7 +188,7 @@ def _region_cells(
             columns={"suppressed": flag}
         )
         cells = cells.merge(hidden, on=keys, how="left", validate="one_to_one")
-        cells[flag] = cells[flag].fillna(False).astype(bool) | cells["suppressed"]
+        cells[flag] = cells[flag].eq(True) | cells["suppressed"]  # no owner in the cell: NaN, not hidden
     return cells
 
 

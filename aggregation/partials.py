@@ -55,6 +55,15 @@ def partial_path(cohort_dir: Path, day: str, name: str) -> Path:
     return store.partials_dir(cohort_dir, day) / f"{name}.parquet"
 
 
+def aest_day(utc_day: pd.Series, hour_aest: pd.Series) -> pd.Series:
+    """The AEST market day (``YYYY-MM-DD``) of an AEST hour within a UTC day: a UTC day starts at
+    ``AEST`` o'clock AEST, so its earlier AEST hours belong to the next market day."""
+    start = pd.to_datetime(utc_day) + AEST
+    local = start.dt.normalize() + pd.to_timedelta(hour_aest, unit="h")
+    local = local.where(local >= start.dt.floor("h"), local + pd.Timedelta(days=1))
+    return local.dt.strftime("%Y-%m-%d")
+
+
 def with_time_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """Derived quantities (``cohort.derive``) plus AEST hour, AEST day and weekend flag."""
     frame = cohort.derive(frame)
@@ -247,8 +256,10 @@ def write_day(cohort_dir: Path, day: str, tables: dict[str, pd.DataFrame]) -> No
         store.write_table(table, partial_path(cohort_dir, day, name))
 
 
-def read(cohort_dir: Path, days: list[str], name: str) -> pd.DataFrame:
-    """One partial table over ``days`` (days without it are skipped)."""
+def read(cohort_dir: Path, days: list[str], name: str, *, with_day: bool = False) -> pd.DataFrame:
+    """One partial table over ``days`` (days without it are skipped); ``with_day`` adds each row's UTC ``day``."""
     parts = [store.read_path(partial_path(cohort_dir, day, name)) for day in days]
+    if with_day:
+        parts = [part.assign(day=day) for part, day in zip(parts, days, strict=True)]
     parts = [part for part in parts if not part.empty]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

@@ -38,7 +38,10 @@ def test_committed_demo_sample_matches_a_fresh_build(tmp_path: Path) -> None:
     subprocess.run(simulate, cwd=REPO, check=True, capture_output=True)
     build = [*python, "build", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "cohort")]
     subprocess.run(
-        [*build, "--views", str(tmp_path / "views"), "--demo", "--full"], cwd=REPO, check=True, capture_output=True
+        [*build, "--views", str(tmp_path / "views"), "--demo", "--full", "--site-cohort", "demo/cohort"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
     )
     fresh = {path.name: path for path in (tmp_path / "views").glob("*.json")}
     assert sorted(fresh) == [path.name for path in committed]
@@ -49,3 +52,14 @@ def test_committed_demo_sample_matches_a_fresh_build(tmp_path: Path) -> None:
         )
     status = json.loads((REPO / "site" / "demo" / "status.json").read_text())
     assert status["demo"] is True
+    # Every download views.json lists is in the sample, with the size it states (the site serves it from there).
+    downloads = json.loads((REPO / "site" / "demo" / "views.json").read_text())["downloads"]
+    parquet = [item for item in downloads if item["format"] == "parquet"]
+    assert parquet and all(item["path"].startswith("demo/cohort/") for item in parquet)
+    for item in downloads:
+        path = REPO / "docs" / item["path"] if item["path"] == "DATA.md" else REPO / "site" / item["path"]
+        assert path.stat().st_size == item["bytes"], item["path"]
+    committed_parquet = {
+        p.relative_to(REPO / "site").as_posix() for p in (REPO / "site/demo/cohort").rglob("*.parquet")
+    }
+    assert committed_parquet == {item["path"] for item in parquet}

@@ -8,10 +8,13 @@ import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 i
 
 from aggregation import suppress
 from aggregation.cohort import NEM
+from aggregation.views import ranges
 from aggregation.views.common import Inputs, count, dense, households_in, meta, sig4
 
 ID: Final = "assets"
 TITLE: Final = "Assets and V2G"
+RANGES: Final = ranges.RECENT
+DEFAULT_RANGE: Final = "28d"
 
 KINDS = {"stationary_battery": "battery", "ev": "ev"}
 STATES = ("unplugged", "plugged_idle", "charging", "discharging", "driving")
@@ -69,9 +72,10 @@ def _bidirectional(households: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def build(inputs: Inputs) -> dict[str, Any]:
-    days = inputs.window_days()
-    hours = inputs.hours()
+def build(inputs: Inputs, period: ranges.Range | None) -> dict[str, Any]:
+    period = period or ranges.BY_ID[DEFAULT_RANGE]
+    days = inputs.window_days(period.days)
+    hours = inputs.hours(period.days)
     series: dict[str, Any] = {}
     flags: list[bool] = []
     ev_states: list[dict[str, Any]] = []
@@ -84,13 +88,13 @@ def build(inputs: Inputs) -> dict[str, Any]:
     if not hours.empty:
         start = pd.Timestamp(days[0], tz="UTC")
         end = pd.Timestamp(days[-1], tz="UTC") + pd.Timedelta(days=1)
-        asset_hours = inputs.partial("asset_hours")
+        asset_hours = inputs.partial("asset_hours", period.days)
         for kind, prefix in KINDS.items():
             series[kind], kind_flags = _kind_series(asset_hours, prefix, start, end)
             flags += kind_flags
         ev_states = _ev_states(hours)
         flags += [row["suppressed"] for row in ev_states]
-        bidirectional = _bidirectional(inputs.partial("households"))
+        bidirectional = _bidirectional(inputs.partial("households", period.days))
     units = {
         "assets": "count",
         "stored_kwh": "kWh",
@@ -102,10 +106,23 @@ def build(inputs: Inputs) -> dict[str, Any]:
     }
     rule = suppress.REGION_RULE
     notes = (
-        "Last 28 days, NEM-wide. Hourly values are time averages of the cohort totals (stored kWh = capacity x "
+        f"{period.describe(days)}, NEM-wide. The series are hourly in every range (asset cells are judged "
+        "hourly, among the owners). Hourly values are time averages of the cohort totals (stored kWh = capacity x "
         "SOC). EV state shares are shares of EV-intervals per AEST hour. Suppression, among the households owning "
         f"that kind of asset: series {rule.describe(suppress.ASSET_ENERGY)}; EV states "
         f"{rule.describe(suppress.EV_INTERVALS)}; bidirectional {rule.describe(suppress.EVS)}."
     )
-    head = meta(inputs, ID, TITLE, days, households_in(inputs, days), units, notes, flags, basis=suppress.ASSET_ENERGY)
+    head = meta(
+        inputs,
+        ID,
+        TITLE,
+        days,
+        households_in(inputs, days),
+        units,
+        notes,
+        flags,
+        suppress.ASSET_ENERGY,
+        period=period,
+        resolution="1h",
+    )
     return {"meta": head, "series": series, "ev_states": ev_states, "bidirectional": bidirectional}

@@ -14,12 +14,12 @@ import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 i
 
 from aggregation import cohort, jsonfile, partials, publish, store, suppress
 from aggregation.state import State
+from aggregation.views.ranges import Range
 
-WINDOW_DAYS: Final = 28  # household-level views cover the last 28 days, from per-day partials
-HOURLY_LIMIT_DAYS: Final = 92  # longer periods are published daily to keep files small
 REGIONS: Final = cohort.REGION_ORDER
 NEM_WITHIN: Final = "_within_hidden_nem"  # the NEM's mark while the window's rows are summed
 INTERVALS: Final = {"5m": pd.Timedelta(minutes=5), "1h": pd.Timedelta(hours=1), "1d": pd.Timedelta(days=1)}
+INTERVAL_OF: Final = {"5min": "5m", "1h": "1h", "1d": "1d"}  # a cohort resolution's name in a dense block
 
 
 def _utc_ns(moments: pd.Series) -> pd.DatetimeIndex:
@@ -62,19 +62,27 @@ class Inputs:
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict)
     _households_by_day: dict[str, set[str]] | None = None
 
-    def window_days(self, days: int = WINDOW_DAYS) -> list[str]:
-        if not self.days:
-            return []
+    def window_days(self, days: int | None) -> list[str]:
+        """The days with data among the last ``days`` calendar days up to the newest (None: all of them)."""
+        if not self.days or days is None:
+            return list(self.days)
         last = datetime.fromisoformat(self.days[-1])
         first = (last - timedelta(days=days - 1)).date().isoformat()
         return [day for day in self.days if day >= first]
 
-    def partial(self, name: str, days: int = WINDOW_DAYS) -> pd.DataFrame:
+    def partial(self, name: str, days: int | None) -> pd.DataFrame:
         """One per-day partial table (``aggregation.partials``) over the last ``days`` days."""
         key = f"partial:{name}:{days}"
         if key not in self._cache:
             self._cache[key] = partials.read(self.cohort_dir, self.window_days(days), name)
         return self._cache[key]
+
+    def hours_by_market_day(self, days: int | None) -> pd.DataFrame:
+        """The ``hours`` partial of the last ``days`` days with each row's AEST market day (``day_aest``)."""
+        frame = partials.read(self.cohort_dir, self.window_days(days), "hours", with_day=True)
+        if not frame.empty:
+            frame["day_aest"] = partials.aest_day(frame["day"], frame["hour_aest"])
+        return frame
 
     def households_by_day(self) -> dict[str, set[str]]:
         """Per UTC day, the households with at least one accepted record (one pass over the build state),
@@ -85,12 +93,13 @@ class Inputs:
             self._households_by_day = {day: {h for h in found if h not in left_out} for day, found in by_day.items()}
         return self._households_by_day
 
-    def hours(self) -> pd.DataFrame:
-        """The ``hours`` partial of the window per region (and NEM) x AEST hour x household. Rows holding an
-        hour the hourly Parquet hides are marked ``suppress.WITHIN_HIDDEN``: a cell over the window holding
-        one, minus the published hours, would reveal it (``suppress.publish`` hides it)."""
-        if "hours" not in self._cache:
-            frame = self._marked_hours()
+    def hours(self, days: int | None) -> pd.DataFrame:
+        """The ``hours`` partial of the last ``days`` days per region (and NEM) x AEST hour x household. Rows
+        holding an hour the hourly Parquet hides are marked ``suppress.WITHIN_HIDDEN``: a cell over the window
+        holding one, minus the published hours, would reveal it (``suppress.publish`` hides it)."""
+        key = f"hours:{days}"
+        if key not in self._cache:
+            frame = self._marked_hours(days)
             if not frame.empty:
                 regional = frame.groupby(["region", "hour_aest", "household"], sort=True, observed=True).sum()
                 nem = regional.groupby(level=["hour_aest", "household"], sort=True).sum()
@@ -101,20 +110,21 @@ class Inputs:
                 frame = pd.concat([nem, regional]).reset_index()
                 frame[suppress.WITHIN_HIDDEN] = frame[suppress.WITHIN_HIDDEN] > 0
                 frame = frame.sort_values(["region", "hour_aest", "household"], kind="stable", ignore_index=True)
-            self._cache["hours"] = frame
-        return self._cache["hours"]
+            self._cache[key] = frame
+        return self._cache[key]
 
-    def _marked_hours(self) -> pd.DataFrame:
-        """The window's ``hours`` partials, each row marked when its region's (``WITHIN_HIDDEN``) or the
-        NEM's (``NEM_WITHIN``) hourly Parquet cell of that UTC hour is hidden."""
-        hourly = self.cells("1h")
+    def _marked_hours(self, days: int | None) -> pd.DataFrame:
+        """The ``hours`` partials of the last ``days`` days, each row marked when its region's
+        (``WITHIN_HIDDEN``) or the NEM's (``NEM_WITHIN``) hourly Parquet cell of that UTC hour is hidden."""
+        window = self.window_days(days)
+        hourly = self.cells("1h", window)
         hidden = pd.MultiIndex.from_arrays([[], pd.DatetimeIndex([], tz=UTC)])
         if not hourly.empty:
             shown = hourly.loc[hourly["suppressed"], ["region", "start"]]
             hidden = pd.MultiIndex.from_arrays([shown["region"].astype(str), _utc_ns(shown["start"])])
         offset = pd.Timedelta(hours=24) - partials.AEST  # AEST hour h of a UTC day is its UTC hour (h + 14) % 24
         parts = []
-        for day in self.window_days():
+        for day in window:
             part = partials.read(self.cohort_dir, [day], "hours")
             if part.empty:
                 continue
@@ -127,18 +137,25 @@ class Inputs:
             parts.append(part)
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
-    def cells(self, resolution: str) -> pd.DataFrame:
-        if resolution not in self._cache:
-            if resolution == "5min":
-                parts = [store.read_cells(self.cohort_dir, day, "5min") for day in self.window_days(7)]
+    def cells(self, resolution: str, days: Sequence[str]) -> pd.DataFrame:
+        """The published cohort cells of ``resolution`` (``suppress.publish``'d when the day was built) on ``days``."""
+        if resolution == "5min":  # read per day: only the recent days are ever asked for
+            key = f"5min:{days[0]}:{days[-1]}" if days else "5min:"
+            if key not in self._cache:
+                parts = [store.read_cells(self.cohort_dir, day, "5min") for day in days]
                 parts = [part for part in parts if not part.empty]
-                frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-            else:
-                frame = publish.read_resolution(self.cohort_dir, resolution)
-                if not frame.empty:
-                    frame["region"] = frame["region"].astype(str)
+                self._cache[key] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+            return self._cache[key]
+        if resolution not in self._cache:
+            frame = publish.read_resolution(self.cohort_dir, resolution)
+            if not frame.empty:
+                frame["region"] = frame["region"].astype(str)
             self._cache[resolution] = frame
-        return self._cache[resolution]
+        frame = self._cache[resolution]
+        if frame.empty or not days:
+            return frame.iloc[0:0]
+        start, end = span(days)
+        return frame[(frame["start"] >= start) & (frame["start"] < end)].reset_index(drop=True)
 
     def period(self, days: Sequence[str]) -> dict[str, str | None]:
         if not days:
@@ -146,6 +163,11 @@ class Inputs:
         end = datetime.fromisoformat(days[-1]).replace(tzinfo=UTC) + timedelta(days=1)
         start = datetime.fromisoformat(days[0]).replace(tzinfo=UTC)
         return {"start": utc(start), "end": utc(end)}
+
+
+def span(days: Sequence[str]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The UTC start of the first day and the end of the last: the extent of a range's dense series."""
+    return pd.Timestamp(days[0], tz="UTC"), pd.Timestamp(days[-1], tz="UTC") + pd.Timedelta(days=1)
 
 
 def meta(
@@ -159,13 +181,20 @@ def meta(
     flags: Iterable[bool],
     basis: suppress.Basis = suppress.GROSS_ENERGY,
     rule: suppress.Rule = suppress.REGION_RULE,
+    *,
+    period: Range | None = None,
+    resolution: str | None = None,
 ) -> dict[str, Any]:
+    """The ``meta`` block; ``period`` is the range the file was built for (None for a view without ranges) and
+    ``resolution`` its series' resolution (the range's unless the view says otherwise)."""
     flag_list = list(flags)
     return {
         "view": view,
         "title": title,
         "generated_at": inputs.generated_at,
         "schema_version": "2.0",
+        "range": period.id if period else None,
+        "resolution": resolution or (period.resolution if period else None),
         "period": inputs.period(days),
         "households": households,
         "regions": list(REGIONS),
@@ -192,11 +221,28 @@ def dense(
     block: dict[str, Any] = {"start": utc(start), "interval": interval}
     for name, column in columns.items():
         values = aligned[column] if column in aligned else pd.Series([None] * len(index), index=index)
-        convert = count if name in {"households", "assets", "evs"} else sig4
+        convert = count if name in {"households", "household_intervals", "assets", "evs"} else sig4
         block[name] = [convert(value) for value in values.tolist()]
     flags = aligned["suppressed"] if "suppressed" in aligned else pd.Series(False, index=index)
     block["suppressed"] = [i for i, flag in enumerate(flags.tolist()) if flag is True]
     return block
+
+
+def region_series(
+    cells: pd.DataFrame, days: Sequence[str], resolution: str, columns: dict[str, str]
+) -> tuple[dict[str, Any], list[bool]]:
+    """Per region (NEM first) a ``dense`` block of ``columns`` over ``days`` from cohort cells of ``resolution``,
+    and the suppression flags of the cells used."""
+    series: dict[str, Any] = {}
+    flags: list[bool] = []
+    if not days or cells.empty:
+        return series, flags
+    start, end = span(days)
+    for region in REGIONS:
+        rows = cells[cells["region"] == region]
+        flags += rows["suppressed"].tolist()
+        series[region] = dense(rows, start, end, INTERVAL_OF[resolution], columns)
+    return series, flags
 
 
 def write_json(path: Path, data: dict[str, Any]) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from aggregation import suppress
+from aggregation import partials, suppress
+from aggregation.views import ranges
 from aggregation.views.common import (
     Inputs,
     count,
@@ -19,14 +20,17 @@ from aggregation.views.common import (
 
 ID: Final = "curtailment"
 TITLE: Final = "Export curtailment and envelopes"
+RANGES: Final = ranges.RECENT
+DEFAULT_RANGE: Final = "28d"
 
 
 SIDES = ("export", "import")
 
 
-def build(inputs: Inputs) -> dict[str, Any]:
-    days = inputs.window_days()
-    hours = inputs.hours()
+def build(inputs: Inputs, period: ranges.Range | None) -> dict[str, Any]:
+    period = period or ranges.BY_ID[DEFAULT_RANGE]
+    days = inputs.window_days(period.days)
+    hours = inputs.hours(period.days)
     rows: list[dict[str, Any]] = []
     if not hours.empty:
         cells = region_cells(hours, ["region", "hour_aest"], suppress.GROSS_ENERGY, "gross_kw")
@@ -42,7 +46,7 @@ def build(inputs: Inputs) -> dict[str, Any]:
             hidden = bool(cell["suppressed"])
             row: dict[str, Any] = {"region": cell["region"], "hour_aest": int(cell["hour_aest"])}
             row["households"] = None if hidden else count(cell["households"])
-            row["intervals"] = None if hidden else count(cell["intervals"])
+            row["household_intervals"] = None if hidden else count(cell["intervals"])
             for name in (
                 "export_at_cap_share",
                 "export_binding_share",
@@ -63,11 +67,15 @@ def build(inputs: Inputs) -> dict[str, Any]:
         "import_at_cap_share": "share 0-1",
         "import_binding_share": "share 0-1",
         "import_dual_mean": "$/kWh",
+        "households": "households",
+        "household_intervals": "household-intervals",
     }
     notes = (
-        "Last 28 days of data. At cap: export (or import) power within 2 % of the envelope. Binding: the "
-        "envelope's dual is non-zero (|dual| > 1e-6); a null dual counts as not binding. Dual means are over "
-        "binding intervals. Hours are AEST (UTC+10)."
+        f"{period.describe(days)}. Shares are of household-intervals (one household's 5-minute record; "
+        f"household_intervals counts them). At cap: export (or import) power within "
+        f"{(1 - partials.AT_CAP) * 100:g} % of the envelope. Binding: the envelope's dual is non-zero "
+        f"(|dual| > {partials.BINDING:g}); a null dual counts as not binding. Dual means are over binding "
+        "household-intervals. Hours are AEST (UTC+10, the NEM's market time)."
     )
     flags = [row["suppressed"] for row in rows]
     head = meta(
@@ -79,5 +87,6 @@ def build(inputs: Inputs) -> dict[str, Any]:
         units,
         notes,
         flags,
+        period=period,
     )
     return {"meta": head, "cells": rows}

@@ -1,82 +1,51 @@
-"""``ledger.json``: hourly (daily beyond 92 days) cost with and without the optimiser."""
+"""``ledger.json``: cost with and without the optimiser, per range at the range's resolution."""
 
 from __future__ import annotations
 
 from typing import Any, Final
 
-import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
-
-from aggregation.views.common import HOURLY_LIMIT_DAYS, REGIONS, Inputs, dense, households_in, meta
+from aggregation.views import ranges
+from aggregation.views.common import Inputs, households_in, meta, region_series
 
 ID: Final = "ledger"
 TITLE: Final = "Counterfactual ledger"
+RANGES: Final = ranges.ALL
+DEFAULT_RANGE: Final = "28d"
+COLUMNS: Final = {
+    "households": "households",
+    "cost_actual_aud": "cost_actual_aud",
+    "cost_baseline_aud": "cost_baseline_aud",
+    "saving_aud": "saving_aud",
+    "cumulative_saving_aud": "cumulative_saving_aud",
+    "coverage": "coverage",
+}
 
 
-def span_days(days: list[str]) -> int:
-    """Calendar days from the first to the last day with data: the length of the published series."""
-    if not days:
-        return 0
-    return int((pd.Timestamp(days[-1]) - pd.Timestamp(days[0])).days) + 1
-
-
-def series_source(inputs: Inputs) -> tuple[pd.DataFrame, str]:
-    """Hourly cells, or daily ones when the period spans more than ``HOURLY_LIMIT_DAYS`` (by its span, not
-    by the days with data: a sparse history still makes a dense series as long as the span)."""
-    if span_days(inputs.days) > HOURLY_LIMIT_DAYS:
-        return inputs.cells("1d"), "1d"
-    return inputs.cells("1h"), "1h"
-
-
-def build(inputs: Inputs) -> dict[str, Any]:
-    cells, interval = series_source(inputs)
-    series: dict[str, Any] = {}
-    flags: list[bool] = []
+def build(inputs: Inputs, period: ranges.Range | None) -> dict[str, Any]:
+    period = period or ranges.BY_ID[DEFAULT_RANGE]
+    days = inputs.window_days(period.days)
+    cells = inputs.cells(period.resolution, days)
     methods: list[str] = []
-    if inputs.days and not cells.empty:
-        start = pd.Timestamp(inputs.days[0], tz="UTC")
-        end = pd.Timestamp(inputs.days[-1], tz="UTC") + pd.Timedelta(days=1)
-        for region in REGIONS:
-            rows = cells[cells["region"] == region].copy()
-            flags += rows["suppressed"].tolist()
-            rows["cumulative_saving_aud"] = rows["saving_aud"].fillna(0).cumsum().where(~rows["suppressed"])
-            rows["coverage"] = rows["intervals"] / rows["intervals_expected"]
-            series[region] = dense(
-                rows,
-                start,
-                end,
-                interval,
-                {
-                    "households": "households",
-                    "cost_actual_aud": "cost_actual_aud",
-                    "cost_baseline_aud": "cost_baseline_aud",
-                    "saving_aud": "saving_aud",
-                    "cumulative_saving_aud": "cumulative_saving_aud",
-                    "coverage": "coverage",
-                },
-            )
-        present = inputs.partial("methods")
+    if not cells.empty:
+        cells = cells.sort_values("start", kind="stable", ignore_index=True)
+        published = cells["saving_aud"].fillna(0).where(~cells["suppressed"], 0)
+        cells["cumulative_saving_aud"] = published.groupby(cells["region"]).cumsum().where(~cells["suppressed"])
+        cells["coverage"] = cells["intervals"] / cells["intervals_expected"]
+        present = inputs.partial("methods", period.days)
         if not present.empty:
             methods = sorted(present["method"].unique().tolist())
+    series, flags = region_series(cells, days, period.resolution, COLUMNS)
     units = dict.fromkeys(("cost_actual_aud", "cost_baseline_aud", "saving_aud", "cumulative_saving_aud"), "AUD")
-    units["coverage"] = "share 0-1"
+    units |= {"coverage": "share 0-1", "households": "households"}
     notes = (
-        "Cost of an interval = import kW x buy price x 5/60 when importing, export kW x sell price x 5/60 "
-        "(negative) when exporting; the baseline applies the same to naive_baseline_kw. Saving = baseline - actual. "
-        "Intervals whose baseline is the house load (the prior system's meaning) are left out of the baseline "
-        f"and the saving. Baseline methods present: {', '.join(methods) or 'none'}. The cumulative saving adds "
-        "only published (unsuppressed) points. Costs and savings are sums over the intervals reported; "
-        "coverage = intervals reported / intervals expected (the point's households x its 5-minute intervals)."
+        f"{period.describe(days)}, points of {period.resolution}. Cost of an interval = import kW x buy price x "
+        "5/60 when importing, export kW x sell price x 5/60 (negative) when exporting; the baseline applies the "
+        "same to naive_baseline_kw. Saving = baseline - actual. Intervals whose baseline is the house load (the "
+        "prior system's meaning) are left out of the baseline and the saving. Baseline methods present: "
+        f"{', '.join(methods) or 'none'}. Costs and savings are cohort totals: sums over the households behind "
+        "each point (households; divide by it for a per-household figure). The cumulative saving adds only "
+        "published (unsuppressed) points of the range. coverage = household-intervals reported / expected "
+        "(the point's households x its 5-minute intervals)."
     )
-    return {
-        "meta": meta(
-            inputs,
-            ID,
-            TITLE,
-            inputs.days,
-            households_in(inputs, inputs.days),
-            units,
-            notes,
-            flags,
-        ),
-        "series": series,
-    }
+    head = meta(inputs, ID, TITLE, days, households_in(inputs, days), units, notes, flags, period=period)
+    return {"meta": head, "series": series}

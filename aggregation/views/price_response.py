@@ -13,10 +13,13 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
 from aggregation import partials, suppress
+from aggregation.views import ranges
 from aggregation.views.common import REGIONS, Inputs, count, households_in, meta, region_cells, sig4, with_nem
 
 ID: Final = "price_response"
 TITLE: Final = "Price response"
+RANGES: Final = ("7d", "28d")  # the baseline needs other days of the same hour and day type
+DEFAULT_RANGE: Final = "28d"
 
 
 EDGES: Final = partials.PRICE_EDGES
@@ -54,9 +57,10 @@ def bootstrap(sums: np.ndarray, counts: np.ndarray, rng: np.random.Generator) ->
     return float(low), float(high)
 
 
-def build(inputs: Inputs) -> dict[str, Any]:
-    days = inputs.window_days()
-    price = inputs.partial("price")
+def build(inputs: Inputs, period: ranges.Range | None) -> dict[str, Any]:
+    period = period or ranges.BY_ID[DEFAULT_RANGE]
+    days = inputs.window_days(period.days)
+    price = inputs.partial("price", period.days)
     rows: list[dict[str, Any]] = []
     rng = np.random.default_rng(SEED)
     if not price.empty:
@@ -79,7 +83,7 @@ def build(inputs: Inputs) -> dict[str, Any]:
                 row: dict[str, Any] = {"region": region, "bin": index}
                 if hidden or not households:  # a bin without households has no data, nothing to hide
                     row |= {"mean_delta_kw": None, "ci_low_kw": None, "ci_high_kw": None}
-                    row |= {"households": None, "intervals": None, "days": None}
+                    row |= {"households": None, "household_intervals": None, "market_days": None}
                 else:
                     low, high = bootstrap(per_household["sum"].to_numpy(), per_household["count"].to_numpy(), rng)
                     row |= {
@@ -87,8 +91,8 @@ def build(inputs: Inputs) -> dict[str, Any]:
                         "ci_low_kw": kw(low),
                         "ci_high_kw": kw(high),
                         "households": households,
-                        "intervals": count(per_household["count"].sum()),
-                        "days": day_count,
+                        "household_intervals": count(per_household["count"].sum()),
+                        "market_days": day_count,
                     }
                 row["thin"] = day_count < MIN_DAYS or households < suppress.REGION_RULE.min_households
                 row["suppressed"] = bool(hidden)
@@ -98,13 +102,18 @@ def build(inputs: Inputs) -> dict[str, Any]:
         for label, low, high in zip(LABELS, EDGES[:-1], EDGES[1:], strict=True)
     ]
     units = {"mean_delta_kw": "kW", "ci_low_kw": "kW", "ci_high_kw": "kW", "low": "$/kWh", "high": "$/kWh"}
+    units |= {"households": "households", "household_intervals": "household-intervals", "market_days": "AEST days"}
     notes = (
-        "Last 28 days. Baseline: each household's mean net import at the same AEST hour and day type "
-        "(weekday/weekend) on the other days of the window. mean_delta_kw is the mean over household-intervals of "
-        "net import minus baseline, binned by the buy price seen. 95 % interval: cluster bootstrap over households, "
-        f"B = {BOOTSTRAP}, seeded. Thin: fewer than {MIN_DAYS} days or {suppress.REGION_RULE.min_households} "
-        f"households. Suppression: {suppress.REGION_RULE.describe(suppress.INTERVALS)}. See docs/PRICE_RESPONSE.md."
+        f"{period.describe(days)}. Baseline: each household's mean net import at the same AEST hour and day "
+        "type (weekday/weekend) on the other days of the range. mean_delta_kw is the mean over household-intervals "
+        "of net import minus baseline, binned by the buy price seen. 95 % interval: cluster bootstrap over households, "
+        f"B = {BOOTSTRAP}, seeded. household_intervals: the household-intervals of a bin; market_days: the AEST "
+        f"days they fall on (a range of n UTC days touches n + 1). Thin: fewer than {MIN_DAYS} market days or "
+        f"{suppress.REGION_RULE.min_households} households. "
+        f"Suppression: {suppress.REGION_RULE.describe(suppress.INTERVALS)}. See docs/PRICE_RESPONSE.md."
     )
     flags = [row["suppressed"] for row in rows]
-    head = meta(inputs, ID, TITLE, days, households_in(inputs, days), units, notes, flags, basis=suppress.INTERVALS)
+    head = meta(
+        inputs, ID, TITLE, days, households_in(inputs, days), units, notes, flags, suppress.INTERVALS, period=period
+    )
     return {"meta": head, "bins": bins, "rows": rows}

@@ -10,9 +10,12 @@ from typing import Any, Final
 from aggregation import quarantine, sybil
 from aggregation import reasons as vocabulary
 from aggregation.views.common import Inputs, households_in, meta
+from aggregation.views.ranges import Range
 
 ID: Final = "quality"
 TITLE: Final = "Data quality"
+RANGES: Final[tuple[str, ...]] = ()  # no period choice
+DEFAULT_RANGE: Final = None
 
 
 def file_day(rel: str) -> str:
@@ -40,7 +43,8 @@ def totals(inputs: Inputs) -> tuple[dict[str, dict[str, int]], Counter[str]]:
     return dict(days), reasons
 
 
-def build(inputs: Inputs) -> dict[str, Any]:
+def build(inputs: Inputs, period: Range | None) -> dict[str, Any]:
+    del period  # every day of the build state
     days, reasons = totals(inputs)
     rows = [{"day": day, **counts} for day, counts in sorted(days.items())]
     reason_rows = [

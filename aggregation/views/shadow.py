@@ -8,11 +8,14 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 in the env
 
 from aggregation import partials, suppress
+from aggregation.views import ranges
 from aggregation.views.common import REGIONS, Inputs, count, households_in, meta, region_cells, sig4, with_nem
 from custom_components.nem_flex_telemetry.record import BINDING_DUALS
 
 ID: Final = "shadow"
 TITLE: Final = "Shadow prices"
+RANGES: Final = ranges.RECENT
+DEFAULT_RANGE: Final = "28d"
 
 
 DUALS: Final = tuple(partials.DUAL_COLUMNS)
@@ -67,7 +70,7 @@ def _cells(hours: pd.DataFrame, hist: pd.DataFrame) -> list[dict[str, Any]]:
             for cell in merged[merged["region"] == region].to_dict("records"):
                 hidden = bool(cell["suppressed"])
                 row: dict[str, Any] = {"dual": dual, "region": region, "hour_aest": int(cell["hour_aest"])}
-                row["count"] = None if hidden else count(cell["count"])
+                row["household_intervals"] = None if hidden else count(cell["count"])
                 for name in ("mean", *QUANTILES, "binding_share"):
                     row[name] = None if hidden else sig4(cell[name])
                 row["suppressed"] = hidden
@@ -75,18 +78,20 @@ def _cells(hours: pd.DataFrame, hist: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def build(inputs: Inputs) -> dict[str, Any]:
-    days = inputs.window_days()
-    hours = inputs.hours()
-    rows = _cells(hours, inputs.partial("shadow_hist")) if not hours.empty else []
+def build(inputs: Inputs, period: ranges.Range | None) -> dict[str, Any]:
+    period = period or ranges.BY_ID[DEFAULT_RANGE]
+    days = inputs.window_days(period.days)
+    hours = inputs.hours(period.days)
+    rows = _cells(hours, inputs.partial("shadow_hist", period.days)) if not hours.empty else []
     units = {
         "mean": "$/kWh",
         **dict.fromkeys(QUANTILES, "$/kWh"),
         "binding_share": "share 0-1",
-        "count": "intervals",
+        "household_intervals": "household-intervals",
     }
     notes = (
-        "Last 28 days, AEST hours, over household-intervals with a non-null dual. shadow_power_balance_price is "
+        f"{period.describe(days)}. AEST hours, over household-intervals with a non-null dual "
+        "(household_intervals counts them). shadow_power_balance_price is "
         f"the mean over a record's assets with a dual. Binding: |dual| > {partials.BINDING:g}, counted only for "
         "the duals of "
         f"inequality constraints ({', '.join(BINDING_DUALS)}); binding_share is null for the others (equality "
@@ -95,5 +100,7 @@ def build(inputs: Inputs) -> dict[str, Any]:
         f"2.3 % of the exact ones. Suppression: {suppress.REGION_RULE.describe(suppress.INTERVALS)}."
     )
     flags = [row["suppressed"] for row in rows]
-    head = meta(inputs, ID, TITLE, days, households_in(inputs, days), units, notes, flags, basis=suppress.INTERVALS)
+    head = meta(
+        inputs, ID, TITLE, days, households_in(inputs, days), units, notes, flags, suppress.INTERVALS, period=period
+    )
     return {"meta": head, "duals": list(DUALS), "cells": rows}

@@ -16,11 +16,14 @@ import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 i
 
 from aggregation import cohort, suppress
 from aggregation.views.common import REGIONS, Inputs, households_in, meta, sig4
+from aggregation.views.ranges import Range
 from custom_components.nem_flex_telemetry import standing
 
 ID: Final = "standing"
 TITLE: Final = "Households against their region"
 COHORT_DAYS: Final = 7  # cohort_size as status.json counts it
+RANGES: Final[tuple[str, ...]] = ()  # no period choice
+DEFAULT_RANGE: Final = None
 
 
 def per_household(sums: pd.DataFrame) -> pd.DataFrame:
@@ -41,7 +44,8 @@ def _with_nem(households: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([households, nem.assign(region=cohort.NEM)], ignore_index=True)
 
 
-def build(inputs: Inputs) -> dict[str, Any]:
+def build(inputs: Inputs, period: Range | None) -> dict[str, Any]:
+    del period  # the integration's own window (standing.WINDOW_DAYS): a household compares itself with it
     days = inputs.window_days(standing.WINDOW_DAYS)
     sums = inputs.partial("standing", standing.WINDOW_DAYS)
     regions: dict[str, dict[str, Any] | None] = dict.fromkeys(REGIONS)

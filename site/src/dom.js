@@ -14,49 +14,6 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-/**
- * An accessible data table inside a <details>: the text alternative for a chart.
- * columns: [{label, value: (row) => text, suppressed?: (row) => bool}]
- */
-export function dataTable(caption, columns, rows) {
-  const head = el("tr", {}, columns.map((column) => el("th", { scope: "col" }, column.label)));
-  const row = (item) => {
-    const hidden = columns.some((column) => column.suppressed && column.suppressed(item));
-    return el(
-      "tr",
-      {},
-      columns.map((column, i) =>
-        hidden && i > 0 && column.hideWhenSuppressed !== false
-          ? el("td", { class: "suppressed" }, "suppressed")
-          : el("td", {}, column.value(item)),
-      ),
-    );
-  };
-  const body = el("tbody");
-  const table = el("table", {}, el("caption", { class: "visually-hidden" }, caption), el("thead", {}, head), body);
-  const details = el("details", { class: "table" }, el("summary", {}, `Data table: ${caption} (${rows.length} rows)`), el("div", { class: "table-scroll" }, table));
-  // Rows are built when the table is first opened: a week of 5-minute data is thousands of rows.
-  details.addEventListener("toggle", () => {
-    if (details.open && body.childElementCount === 0) body.append(...rows.map(row));
-  });
-  return details;
-}
-
-/** A labelled <select>; onChange receives the chosen value. */
-export function picker(label, options, selected, onChange) {
-  const select = el(
-    "select",
-    {},
-    options.map((option) => {
-      const value = typeof option === "string" ? option : option.value;
-      const text = typeof option === "string" ? option : option.label;
-      return el("option", { value, selected: value === selected }, text);
-    }),
-  );
-  select.addEventListener("change", () => onChange(select.value));
-  return el("label", {}, label, select);
-}
-
 export function legend(items) {
   return el(
     "div",

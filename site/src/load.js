@@ -77,3 +77,32 @@ async function resolveView(name) {
   if (demo.body) return { body: demo.body, source: "demo", url: `demo/${file}`, problem: `data/${file} ${real.problem}` };
   throw new Error(`data/${file} ${real.problem}, and the demo sample demo/${file} ${demo.problem}.`);
 }
+
+/**
+ * The view catalogue (views.json: ranges, views and their range files, downloads) from data/, or from
+ * demo/ when there is no usable real one; null when neither folder has one (an older build).
+ */
+export function loadCatalogue() {
+  if (!cache.has("views.json")) cache.set("views.json", resolveCatalogue());
+  return cache.get("views.json");
+}
+
+async function resolveCatalogue() {
+  for (const folder of ["data", "demo"]) {
+    if (!(await listed(folder, "views.json"))) continue;
+    const read = await readCatalogue(`${folder}/views.json`);
+    if (read) return { body: read, folder };
+  }
+  return null;
+}
+
+async function readCatalogue(url) {
+  try {
+    const response = await fetch(url, { cache: "no-cache" });
+    if (!response.ok) return null;
+    const body = await response.json();
+    return body && typeof body === "object" && Array.isArray(body.views) ? body : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,8 +1,14 @@
-// Page shell: tabs as links (URL hash), one panel per view, each view loaded and drawn on first visit.
-// A view that fails shows its own error; the others are unaffected.
+// Page shell: tabs as links (URL fragment, url-state.js), one panel per view, each view drawn on first
+// visit and redrawn when the link's parameters change. A view that fails shows its own error; the
+// others are unaffected.
+import { controlsRow } from "./controls.js";
 import { el } from "./dom.js";
-import { loadView, realFiles } from "./load.js";
+import { loadCatalogue, loadView, realFiles } from "./load.js";
+import { periodChoice } from "./ranges.js";
+import { REPOSITORY } from "./project.js";
+import { showStaleNotice } from "./stale.js";
 import { setupThemeToggle } from "./theme.js";
+import { configure, currentState, viewLink } from "./url-state.js";
 import { viewError, viewHeader } from "./view-frame.js";
 import * as assets from "./views/assets.js";
 import * as curtailment from "./views/curtailment.js";
@@ -15,10 +21,12 @@ import * as shadow from "./views/shadow.js";
 import * as spread from "./views/spread.js";
 
 const VIEWS = [overview, flex, priceResponse, curtailment, ledger, spread, assets, shadow, dataPage];
+const SITE_TITLE = "NEM Flex Telemetry";
 const byId = new Map(VIEWS.map((view) => [view.spec.id, view]));
 const tabs = new Map();
 const panels = new Map();
-const rendered = new Set();
+const drawn = new Map(); // view id -> {key: the parameters it was drawn with, region: the region it shows}
+configure(VIEWS.map((view) => view.spec.id));
 
 /**
  * Demo state: the real status.json says it was built from the synthetic generator, or there are no
@@ -41,6 +49,11 @@ function buildShell() {
     main.append(panel);
   }
   tablist.addEventListener("keydown", onTabKey);
+  // The skip link moves focus to the content without changing the fragment (which names the view).
+  document.querySelector(".skip-link").addEventListener("click", (event) => {
+    event.preventDefault();
+    main.focus();
+  });
 }
 
 // Arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern); moving also follows the link.
@@ -53,23 +66,7 @@ function onTabKey(event) {
   event.preventDefault();
   const id = ids[(next + ids.length) % ids.length];
   tabs.get(id).focus();
-  location.hash = id;
-}
-
-// The longest view id is a few characters; a longer fragment names no view and is not decoded.
-const MAX_FRAGMENT = 64;
-
-// The view the fragment names, or null when it names none (unknown, too long, or a bad escape
-// such as "#%E0%A4%A" that makes decodeURIComponent throw). An empty fragment is the overview.
-function fragmentView(fragment) {
-  if (fragment === "") return "overview";
-  if (fragment.length > MAX_FRAGMENT) return null;
-  try {
-    const id = decodeURIComponent(fragment);
-    return byId.has(id) ? id : null;
-  } catch {
-    return null;
-  }
+  location.hash = viewLink(id);
 }
 
 function showFragmentNotice(shown) {
@@ -81,55 +78,101 @@ function showFragmentNotice(shown) {
   if (notice) notice.hidden = !shown;
 }
 
+function setTitle(id) {
+  const region = drawn.get(id)?.region;
+  document.title = `${byId.get(id).spec.title}${region ? `, ${region}` : ""} · ${SITE_TITLE}`;
+}
+
+let lastChart = null;
+
 function activate() {
-  const named = fragmentView(location.hash.slice(1));
-  showFragmentNotice(named === null);
-  const id = named ?? "overview";
+  const state = currentState();
+  showFragmentNotice(!state.known);
+  const id = state.view;
   for (const [other, tab] of tabs) {
     const selected = other === id;
     tab.setAttribute("aria-selected", String(selected));
     tab.setAttribute("tabindex", selected ? "0" : "-1");
+    tab.setAttribute("href", viewLink(other, state.params)); // tabs carry the shared parameters
     panels.get(other).hidden = !selected;
   }
   tabs.get(id).scrollIntoView({ block: "nearest", inline: "nearest" }); // phones scroll the tab row
-  if (!rendered.has(id)) {
-    rendered.add(id);
-    renderView(byId.get(id), panels.get(id));
+  const key = JSON.stringify(state.params);
+  const chart = state.chart !== lastChart ? state.chart : null;
+  lastChart = state.chart;
+  if (drawn.get(id)?.key !== key) {
+    drawn.set(id, { key, region: null });
+    renderView(byId.get(id), panels.get(id), state.params, key).then(() => chart && scrollToChart(chart));
+  } else {
+    setTitle(id);
+    if (chart) scrollToChart(chart);
   }
 }
 
-async function renderView(view, panel) {
+// Charts draw in the frame after they are laid out, and each one drawn moves those below it: scroll
+// once every chart of the view has drawn (or after two seconds), so the link lands on its chart.
+function scrollToChart(chart, deadline = performance.now() + 2000) {
+  const figure = document.getElementById(`chart-${chart}`);
+  if (!figure) return;
+  const panel = figure.closest(".panel");
+  if (panel.querySelector(".chart-body:not([data-drawn])") && performance.now() < deadline) {
+    requestAnimationFrame(() => scrollToChart(chart, deadline));
+    return;
+  }
+  figure.scrollIntoView({ block: "start" });
+  figure.focus({ preventScroll: true });
+}
+
+async function renderView(view, panel, params, key) {
   const { spec } = view;
-  panel.dataset.state = "loading";
-  panel.replaceChildren(el("p", { class: "loading" }, `Loading ${spec.tab}…`));
-  // The view file loads alongside status.json, not after it.
-  const pending = spec.file ? loadView(spec.file) : null;
+  const first = panel.dataset.state === undefined;
+  const focusKey = panel.contains(document.activeElement) ? document.activeElement.dataset.focusKey : undefined;
+  if (first) {
+    panel.dataset.state = "loading";
+    panel.replaceChildren(el("p", { class: "loading" }, `Loading ${spec.tab}…`));
+  } else {
+    panel.dataset.state = "updating";
+    panel.style.minHeight = `${panel.offsetHeight}px`; // a redraw must not make the page jump
+    setTimeout(() => (panel.style.minHeight = ""), 1000);
+  }
+  // The period chosen picks the view's file (views.json); it loads alongside status.json, not after it.
+  const period = spec.file ? periodChoice(await loadCatalogue(), spec.file, params) : null;
+  const pending = period ? loadView(period.name) : null;
   pending?.catch(() => {}); // handled below, once the demo state is known
   const demoState = await demoStatePromise;
+  const content = el("div", { class: "panel-content" });
+  let shown = {};
   try {
     if (!spec.file) {
-      panel.replaceChildren();
-      view.render(panel, { demoState });
+      shown = (await view.render(content, { demoState, params })) ?? {};
     } else {
       const loaded = await pending;
-      panel.replaceChildren(...viewHeader(spec, loaded, { demoState }));
+      content.append(...viewHeader(spec, loaded, { demoState }));
+      if (period.control) content.append(...controlsRow(period.control));
       panel.dataset.source = loaded.source;
-      view.render(panel, loaded, { demoState });
+      shown = view.render(content, loaded, { demoState, params }) ?? {};
     }
+    if (drawn.get(spec.id)?.key !== key) return; // a newer fragment took over while this loaded
+    panel.replaceChildren(...content.childNodes);
     panel.dataset.state = "ready";
   } catch (error) {
     panel.replaceChildren(...viewError(spec, error));
     panel.dataset.state = "error";
   }
+  drawn.set(spec.id, { key, region: shown.region ?? null });
+  if (currentState().view === spec.id) setTitle(spec.id);
+  if (focusKey) panel.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
 }
 
 async function showBanner() {
   const demoState = await demoStatePromise;
   document.getElementById("demo-banner").hidden = !demoState;
   document.body.dataset.demo = String(demoState);
+  if (!demoState) showStaleNotice(await loadView("status").catch(() => null));
 }
 
 buildShell();
+document.getElementById("repo-link").href = REPOSITORY;
 setupThemeToggle(document.getElementById("theme-toggle"));
 window.addEventListener("hashchange", activate);
 activate();

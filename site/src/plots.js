@@ -1,19 +1,10 @@
 // Chart builders shared by several views. Colours are CSS variables, so the light and dark themes
 // apply without redrawing; suppressed cells are filled with the #hatch pattern, never as zero.
+import { hourAxis } from "./axes.js";
 import { hourLabel } from "./format.js";
 
 const P = () => globalThis.Plot;
-export const HOURS = Array.from({ length: 24 }, (_, h) => h);
 export const REGION_ORDER = ["NEM", "NSW1", "QLD1", "VIC1", "SA1", "TAS1"];
-
-/** Hour-of-day band axis; labels every 3 hours, every 6 on a phone so they do not overlap. */
-export function hourAxis(width) {
-  const step = width < 600 ? 6 : 3;
-  return { type: "band", domain: HOURS, label: "Hour of day (AEST) →", tickFormat: (h) => (h % step === 0 ? hourLabel(h) : "") };
-}
-
-/** Hour-of-day ticks for a linear 0–23 axis. */
-export const hourTicks = (width) => HOURS.filter((h) => h % (width < 600 ? 6 : 3) === 0);
 
 /** A share (0–1) as a percentage with enough digits to tell legend ticks apart. */
 export const percent = (v) => `${+(v * 100).toFixed(Math.abs(v) < 0.1 ? 1 : 0)} %`;
@@ -44,7 +35,7 @@ export function hourHeatmap({ rows, value, yField = "region", yDomain, width, co
     marginBottom: 36,
     x: hourAxis(width),
     y: { domain: yDomain, label: null },
-    color: { legend: true, ...colour, tickFormat: colour.format },
+    color: { legend: true, ...colour, tickFormat: colour.format ?? ((v) => v.toLocaleString("en-AU")) },
     marks: [
       Plot.cell(shown, {
         x: "hour_aest",
@@ -53,6 +44,7 @@ export function hourHeatmap({ rows, value, yField = "region", yDomain, width, co
         inset: 0.5,
         className: `${className} cells-value`,
         title: (row) => `${row[yField]}, ${hourLabel(row.hour_aest)} AEST: ${tip(row)}`,
+        tip: true,
       }),
       Plot.cell(hidden, {
         x: "hour_aest",
@@ -61,6 +53,7 @@ export function hourHeatmap({ rows, value, yField = "region", yDomain, width, co
         inset: 0.5,
         className: `${className} cells-suppressed`,
         title: (row) => suppressedTitle(`${row[yField]}, ${hourLabel(row.hour_aest)} AEST`),
+        tip: true,
       }),
     ],
   });
@@ -76,25 +69,3 @@ export function suppressedBands(spans) {
     title: () => "suppressed to protect privacy (too few households)",
   });
 }
-
-/**
- * A symmetric-log price scale: copes with negative prices and spikes 100× the typical price on one
- * axis, where a linear scale would flatten everything but the spike. Ticks at 0 and ±1, 10, 100…
- * within the data's range, because symlog's own ticks crowd together.
- */
-export function symlogPrice(label, values, constant = 1) {
-  const finite = values.filter((v) => v !== null && v !== undefined && Number.isFinite(v));
-  const low = Math.min(0, ...finite);
-  const high = Math.max(0, ...finite);
-  const ticks = [0];
-  for (let power = Math.floor(Math.log10(constant)); power <= 6; power += 1) {
-    const step = 10 ** power;
-    if (step <= high * 1.001) ticks.push(step);
-    if (-step >= low * 1.001) ticks.push(-step);
-  }
-  return { type: "symlog", constant, label, grid: true, domain: [low, high], ticks, tickFormat: (v) => v.toLocaleString("en-AU") };
-}
-
-/** Time axis in AEST-shifted UTC; the label sits below two-line ticks ("12 PM / Nov 15") so they never collide. */
-export const timeAxis = (width) => ({ type: "utc", label: "Time (AEST) →", ticks: Math.max(3, Math.floor(width / 120)), labelOffset: 44 });
-export const TIME_MARGIN_BOTTOM = 50;

@@ -8,7 +8,12 @@ export function setupThemeToggle(button) {
   const sync = () => {
     const dark = current() === "dark";
     button.setAttribute("aria-pressed", String(dark));
-    button.textContent = "Dark theme"; // a toggle keeps its name; aria-pressed says whether it is on
+    // A toggle keeps its name; aria-pressed tells assistive technology, the styling and "on/off" tell the eye.
+    const state = document.createElement("span");
+    state.className = "toggle-state";
+    state.setAttribute("aria-hidden", "true");
+    state.textContent = dark ? "on" : "off";
+    button.replaceChildren("Dark theme ", state);
   };
   button.addEventListener("click", () => {
     const next = current() === "dark" ? "light" : "dark";

@@ -56,3 +56,15 @@ export function viewError(spec, error) {
 }
 
 export const isAllSuppressed = (rows) => rows.length > 0 && rows.every((row) => row.suppressed);
+
+/** A notice when values beyond the plausible range were left out of the charts (plausible.js). */
+export function implausibleNotice(count) {
+  if (!count) return [];
+  return [
+    el(
+      "p",
+      { class: "privacy-notice", role: "status", "data-testid": "implausible-notice" },
+      `${count.toLocaleString("en-AU")} value${count === 1 ? "" : "s"} beyond the range any household could produce ${count === 1 ? "is" : "are"} left out of these charts and tables.`,
+    ),
+  ];
+}

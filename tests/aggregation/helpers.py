@@ -80,6 +80,7 @@ def read_json(path: Path) -> Any:
 
 
 def without_generated_at(view: dict[str, Any]) -> dict[str, Any]:
+    """A view (``meta.generated_at``) or the catalogue ``views.json`` (``generated_at``) without its build time."""
     copy = json.loads(json.dumps(view))
-    copy["meta"].pop("generated_at")
+    copy.get("meta", copy).pop("generated_at")
     return dict(copy)

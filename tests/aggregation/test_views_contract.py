@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from aggregation.build import build
+from aggregation.views.ranges import BY_ID
 from aggregation.views.registry import REGISTRY
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
@@ -57,16 +58,25 @@ def _check_dense(block: dict[str, Any], days: int = 2) -> None:
         assert all(value[index] is None for value in arrays.values())
 
 
-@pytest.mark.parametrize("name", [view.id for view in REGISTRY])
-def test_every_view_has_meta_and_stays_small(views: Path, name: str) -> None:
-    data = _load(views, name)
+FILES = [(view.id, rid, name) for view in REGISTRY for rid, name in view.files().items()]
+
+
+@pytest.mark.parametrize(("name", "rid", "file"), FILES, ids=[file for _, _, file in FILES])
+def test_every_view_file_has_meta_and_stays_small(views: Path, name: str, rid: str | None, file: str) -> None:
+    data: dict[str, Any] = json.loads((views / file).read_text())
     meta = data["meta"]
-    assert meta["view"] == name
+    assert meta["view"] == name and meta["range"] == rid
     assert meta["title"] == next(view.title for view in REGISTRY if view.id == name)
     assert meta["regions"] == REGIONS
-    assert meta["period"] == {"start": "2026-11-02T00:00:00Z", "end": "2026-11-04T00:00:00Z"}
+    first = "2026-11-03" if rid == "1d" else "2026-11-02"  # 1d: the newest day; the others cover both
+    assert meta["period"] == {"start": f"{first}T00:00:00Z", "end": "2026-11-04T00:00:00Z"}
     assert set(meta) >= {"title", "generated_at", "schema_version", "households", "suppression", "units", "notes"}
-    assert len(gzip.compress((views / f"{name}.json").read_bytes())) < 300_000
+    assert set(meta) >= {"range", "resolution"}
+    if rid is not None:
+        assert meta["notes"].startswith(
+            BY_ID[rid].describe(["2026-11-03"] if rid == "1d" else ["2026-11-02", "2026-11-03"])
+        )
+    assert len(gzip.compress((views / file).read_bytes())) < 300_000
     for number in _floats({key: value for key, value in data.items() if key != "meta"}):
         assert math.isfinite(number)
         assert number == float(f"{number:.4g}")  # 4 significant figures (counts are integers)
@@ -103,8 +113,11 @@ def test_dense_series_are_aligned_and_mark_suppression(views: Path) -> None:
         _check_dense(block)
         assert region in REGIONS
     spread = _load(views, "spread")
-    for block in [*spread["series"].values(), *spread["daily"].values()]:
+    for block in spread["series"].values():
         _check_dense(block)
+    for block in spread["daily"].values():  # AEST market days: two UTC days touch three
+        assert block["start"] == "2026-11-01T14:00:00Z"
+        _check_dense(block, days=3)
     for block in _load(views, "assets")["series"].values():
         _check_dense(block)
 
@@ -129,7 +142,7 @@ def test_price_response_bins_and_rows(views: Path) -> None:
     assert published
     for row in data["rows"]:
         if not row["suppressed"] and row["households"] is None:  # a bin without households: no data
-            assert row["mean_delta_kw"] is None and row["intervals"] is None
+            assert row["mean_delta_kw"] is None and row["household_intervals"] is None
     for row in published:
         assert row["ci_low_kw"] <= row["mean_delta_kw"] <= row["ci_high_kw"]
         assert row["thin"]  # two days of data are fewer than ten

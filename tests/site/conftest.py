@@ -8,8 +8,10 @@ Every page a test opens records console errors, page errors and any request that
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,7 +28,9 @@ from tests.site import fixture_views
 CHROMIUM = os.environ.get("NFT_CHROMIUM", "/usr/bin/chromium")
 
 REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts" / "site"
+# Screenshots and other files for a reviewer: artifacts/ at the repository root unless NFT_ARTIFACTS says.
+ARTIFACTS = Path(os.environ.get("NFT_ARTIFACTS") or REPO / "artifacts")
+SCREENSHOTS = ARTIFACTS / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -117,6 +121,39 @@ def young_site(tmp_path_factory: pytest.TempPathFactory, demo_views: Path) -> It
     yield from serve_folder(build_site(tmp_path_factory.mktemp("young-site") / "dist", data=data, demo=demo_views))
 
 
+def aggregation(*args: str) -> None:
+    """Runs `python -m aggregation ...` (the real generator and build) from the repository root."""
+    subprocess.run([sys.executable, "-m", "aggregation", *args], cwd=REPO, check=True, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def aggregated_views(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Views of a synthetic cohort run through `python -m aggregation simulate` and `build`: 30
+    households over 3 days, enough for NEM, QLD1 and VIC1 to publish while SA1 stays suppressed."""
+    root = tmp_path_factory.mktemp("aggregated")
+    aggregation("simulate", "--households", "30", "--days", "3", "--seed", "7", "--out", str(root / "raw"))
+    aggregation("build", "--raw", str(root / "raw"), "--out", str(root / "cohort"), "--views", str(root / "views"))
+    return root / "views"
+
+
+@pytest.fixture(scope="session")
+def aggregated_site(tmp_path_factory: pytest.TempPathFactory, aggregated_views: Path) -> Iterator[Site]:
+    """The aggregation's views as the real data, and as the demo sample behind them."""
+    out = tmp_path_factory.mktemp("aggregated-site") / "dist"
+    yield from serve_folder(build_site(out, data=aggregated_views, demo=aggregated_views))
+
+
+def edited_views(tmp: Path, views: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    """A copy of real build output with edit(views by name) applied: one bad value in real data."""
+    folder = tmp / "views"
+    folder.mkdir(parents=True)
+    bodies = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in views.glob("*.json")}
+    edit(bodies)
+    for name, body in bodies.items():
+        (folder / f"{name}.json").write_text(json.dumps(body), encoding="utf-8")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
@@ -140,9 +177,23 @@ def open_page(browser: Browser) -> Iterator[Callable[..., tuple[Page, PageLog]]]
     contexts = []
     logs: list[PageLog] = []
 
-    def opener(url: str, width: int = 1280, color_scheme: str = "light") -> tuple[Page, PageLog]:
-        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=color_scheme)  # type: ignore[arg-type]
+    def opener(
+        url: str,
+        width: int = 1280,
+        color_scheme: str = "light",
+        height: int = 900,
+        downloads: bool = False,
+        init_script: Path | None = None,
+    ) -> tuple[Page, PageLog]:
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            color_scheme=color_scheme,  # type: ignore[arg-type]
+            accept_downloads=downloads,
+        )
         contexts.append(context)
+        if init_script is not None:
+            # Added through the browser, not the page, so the page's Content-Security-Policy allows it.
+            context.add_init_script(path=init_script)
         log = PageLog()
         logs.append(log)
 

@@ -3,36 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.site.conftest import REPO, VIEW_IDS, Site, build_site, serve_folder, wait_for_view
+from tests.site.conftest import VIEW_IDS, Site, build_site, serve_folder, wait_for_view
 
 pytestmark = pytest.mark.browser
-
-
-def _aggregation(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "aggregation", *args], cwd=REPO, check=True, capture_output=True, text=True)
-
-
-@pytest.fixture(scope="session")
-def aggregated_views(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small synthetic cohort run through `python -m aggregation simulate` and `build`."""
-    root = tmp_path_factory.mktemp("aggregated")
-    _aggregation("simulate", "--households", "12", "--days", "2", "--seed", "7", "--out", str(root / "raw"))
-    _aggregation("build", "--raw", str(root / "raw"), "--out", str(root / "cohort"), "--views", str(root / "views"))
-    return root / "views"
-
-
-@pytest.fixture(scope="session")
-def aggregated_site(tmp_path_factory: pytest.TempPathFactory, aggregated_views: Path) -> Iterator[Site]:
-    """The aggregation's views as the real data, and as the demo sample behind them."""
-    out = tmp_path_factory.mktemp("aggregated-site") / "dist"
-    yield from serve_folder(build_site(out, data=aggregated_views, demo=aggregated_views))
 
 
 @pytest.fixture(scope="session")

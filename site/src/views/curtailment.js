@@ -1,9 +1,12 @@
 // View 3: how often export and import envelopes bind, region × hour of day.
-import { chartFigure } from "../chart.js";
-import { dataTable, legend } from "../dom.js";
-import { formatNumber, formatShare, hourLabel } from "../format.js";
+import { chartFigure, NO_VALUES } from "../chart.js";
+import { legend } from "../dom.js";
+import { peakSentence } from "../findings.js";
+import { cents, formatNumber, formatShare, hourLabel, PRICE_UNIT } from "../format.js";
+import { cleanRows } from "../plausible.js";
 import { hourHeatmap, percent, regionsOf } from "../plots.js";
-import { isAllSuppressed, privacyNotice } from "../view-frame.js";
+import { hasNoValues } from "../series.js";
+import { implausibleNotice, isAllSuppressed, privacyNotice } from "../view-frame.js";
 
 export const spec = {
   id: "curtailment",
@@ -15,39 +18,42 @@ export const spec = {
 };
 
 const HEATMAPS = [
-  { value: "export_at_cap_share", caption: "Share of time exporting at the export cap", scheme: "oranges" },
-  { value: "export_binding_share", caption: "Share of time the export envelope binds (shadow price ≠ 0)", scheme: "reds" },
-  { value: "import_binding_share", caption: "Share of time the import envelope binds", scheme: "blues" },
+  { value: "export_at_cap_share", caption: "Share of household-intervals exporting at the export cap", scheme: "oranges" },
+  { value: "export_binding_share", caption: "Share of household-intervals the export envelope binds (shadow price ≠ 0)", scheme: "reds" },
+  { value: "import_binding_share", caption: "Share of household-intervals the import envelope binds", scheme: "blues" },
+];
+
+const COLUMNS = [
+  { label: "Region", get: (row) => String(row.region), key: true },
+  { label: "Hour (AEST)", get: (row) => row.hour_aest, format: hourLabel, key: true },
+  { label: "Households", field: "households", get: (row) => row.households },
+  { label: "Household-intervals", field: "intervals", get: (row) => row.intervals },
+  { label: "Export at cap (share)", field: "export_at_cap_share", get: (row) => row.export_at_cap_share, format: formatShare },
+  { label: "Export binds (share)", field: "export_binding_share", get: (row) => row.export_binding_share, format: formatShare },
+  { label: "Export (kWh)", field: "export_kwh", get: (row) => row.export_kwh },
+  { label: `Export dual when binding (${PRICE_UNIT})`, field: "export_dual_mean", get: (row) => cents(row.export_dual_mean) },
+  { label: "Import binds (share)", field: "import_binding_share", get: (row) => row.import_binding_share, format: formatShare },
 ];
 
 export function render(container, loaded) {
-  const cells = loaded.body.cells ?? [];
+  const cells = cleanRows(loaded.body.cells);
   const meta = loaded.body.meta;
   if (isAllSuppressed(cells)) {
     container.append(privacyNotice(meta, "the curtailment heatmaps"));
-    return;
+    return {};
   }
   const regions = regionsOf(cells);
-  const table = dataTable(
-    "curtailment by region and hour (AEST)",
-    [
-      { label: "Region", value: (row) => `${row.region} ${hourLabel(row.hour_aest)}`, hideWhenSuppressed: false },
-      { label: "Households", value: (row) => formatNumber(row.households), suppressed: (row) => row.suppressed },
-      { label: "Export at cap", value: (row) => formatShare(row.export_at_cap_share) },
-      { label: "Export binds", value: (row) => formatShare(row.export_binding_share) },
-      { label: "Export kWh", value: (row) => formatNumber(row.export_kwh) },
-      { label: "Export dual ($/kWh)", value: (row) => formatNumber(row.export_dual_mean) },
-      { label: "Import binds", value: (row) => formatShare(row.import_binding_share) },
-    ],
-    cells,
-  );
+  container.append(...implausibleNotice(cells.implausible));
   HEATMAPS.forEach((heatmap, i) => {
+    // The first table holds every published column; the others their own measure beside the keys.
+    const columns = i === 0 ? COLUMNS : COLUMNS.filter((column) => column.key || ["households", "intervals", heatmap.value].includes(column.field));
     container.append(
       chartFigure({
         id: `curtailment-${heatmap.value}`,
         caption: `${heatmap.caption}, region × hour (AEST)`,
-        summary: `Heatmap of ${heatmap.caption.toLowerCase()} for ${regions.length} regions by hour of day; suppressed cells hatched.`,
+        summary: peakSentence("the share", cells, (row) => row[heatmap.value], formatShare, (row) => `${row.region}, ${hourLabel(row.hour_aest)} AEST`),
         legendNode: legend([["Suppressed", "hatch"]]),
+        empty: hasNoValues(cells, [heatmap.value]) ? NO_VALUES : null,
         draw: (width) =>
           hourHeatmap({
             rows: cells,
@@ -55,11 +61,12 @@ export function render(container, loaded) {
             yDomain: regions,
             width,
             className: "heat",
-            colour: { scheme: heatmap.scheme, zero: true, label: "share of time", format: percent },
-            tip: (row) => formatShare(row[heatmap.value]),
+            colour: { scheme: heatmap.scheme, zero: true, label: "share of household-intervals", format: percent },
+            tip: (row) => `${formatShare(row[heatmap.value])} of ${formatNumber(row.intervals)} household-intervals`,
           }),
-        table: i === HEATMAPS.length - 1 ? table : null,
+        data: { caption: `${heatmap.caption.toLowerCase()} by region and hour (AEST)`, columns, rows: cells },
       }),
     );
   });
+  return {};
 }

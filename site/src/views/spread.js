@@ -1,10 +1,15 @@
 // View 5: the gap between what households pay for power and what they are paid for exports.
-import { chartFigure } from "../chart.js";
-import { dataTable, el, legend, picker } from "../dom.js";
-import { cents, formatNumber, formatShare, hourLabel } from "../format.js";
-import { hourHeatmap, hourTicks, percent, regionsOf, suppressedTitle, symlogPrice, TIME_MARGIN_BOTTOM, timeAxis } from "../plots.js";
-import { denseRows } from "../series.js";
-import { isAllSuppressed, privacyNotice } from "../view-frame.js";
+import { hourLinearAxis, priceAxis, TIME_MARGIN_BOTTOM, timeAxis } from "../axes.js";
+import { chartFigure, NO_VALUES } from "../chart.js";
+import { controlsRow, regionChoice } from "../controls.js";
+import { legend } from "../dom.js";
+import { peakSentence } from "../findings.js";
+import { aestDate, cents, formatNumber, formatShare, hourLabel, PRICE_UNIT } from "../format.js";
+import { cleanRows } from "../plausible.js";
+import { hourHeatmap, percent, regionsOf, suppressedTitle } from "../plots.js";
+import { denseRows, hasNoValues } from "../series.js";
+import { timeColumn } from "../table.js";
+import { implausibleNotice, isAllSuppressed, privacyNotice } from "../view-frame.js";
 
 export const spec = {
   id: "spread",
@@ -15,39 +20,45 @@ export const spec = {
     "The average price households paid to import and were paid to export, by hour of the day in market time, and how often the feed-in price went below zero (exporting then costs money). A wide evening spread is what makes a home battery worth having; frequent negative midday feed-in shows where rooftop solar floods the grid and why soaking it up (charging, hot water, EVs) matters to the NEM.",
 };
 
-export function render(container, loaded) {
-  const byHour = loaded.body.by_hour ?? [];
+const price = (value) => `${formatNumber(value)} ${PRICE_UNIT}`;
+const atHour = (row) => `${hourLabel(row.hour_aest)} AEST`;
+const hourColumn = { label: "Hour (AEST)", get: (row) => row.hour_aest, format: hourLabel, key: true };
+const regionColumn = { label: "Region", get: (row) => String(row.region), key: true };
+const shareColumn = { label: "Negative feed-in (share of household-intervals)", get: (row) => row.negative_sell_share, format: formatShare };
+
+export function render(container, loaded, { params }) {
+  const byHour = cleanRows(loaded.body.by_hour);
   const series = loaded.body.series ?? {};
   const meta = loaded.body.meta;
   if (isAllSuppressed(byHour)) {
     container.append(privacyNotice(meta, "the spread view"));
-    return;
+    return {};
   }
+  const choice = regionChoice(regionsOf(byHour), params);
+  container.append(...controlsRow(choice), ...implausibleNotice(byHour.implausible), ...regionCharts(byHour, series, loaded.body.daily, choice.value, meta), negativeHeatmap(byHour));
+  return { region: choice.value };
+}
+
+function negativeHeatmap(byHour) {
   const regions = regionsOf(byHour);
-  let region = regions.includes("NEM") ? "NEM" : regions[0];
-  const holder = el("div");
-  const draw = () => holder.replaceChildren(...regionCharts(byHour, series, loaded.body.daily, region, meta));
-  container.append(
-    el("div", { class: "controls" }, picker("Region", regions, region, (value) => ((region = value), draw()))),
-    holder,
-    chartFigure({
-      id: "spread-negative",
-      caption: "Share of time the feed-in price is negative, region × hour (AEST)",
-      summary: `Heatmap of how often the sell price is below zero, ${regions.length} regions by hour; suppressed cells hatched.`,
-      legendNode: legend([["Suppressed", "hatch"]]),
-      draw: (width) =>
-        hourHeatmap({
-          rows: byHour,
-          value: "negative_sell_share",
-          yDomain: regions,
-          width,
-          className: "heat",
-          colour: { scheme: "purples", zero: true, label: "share of time", format: percent },
-          tip: (row) => formatShare(row.negative_sell_share),
-        }),
-    }),
-  );
-  draw();
+  return chartFigure({
+    id: "spread-negative",
+    caption: "Share of household-intervals with a negative feed-in price, region × hour (AEST)",
+    summary: peakSentence("the negative feed-in share", byHour, (row) => row.negative_sell_share, formatShare, (row) => `${row.region}, ${atHour(row)}`),
+    legendNode: legend([["Suppressed", "hatch"]]),
+    empty: hasNoValues(byHour, ["negative_sell_share"]) ? NO_VALUES : null,
+    draw: (width) =>
+      hourHeatmap({
+        rows: byHour,
+        value: "negative_sell_share",
+        yDomain: regions,
+        width,
+        className: "heat",
+        colour: { scheme: "purples", zero: true, label: "share of household-intervals", format: percent },
+        tip: (row) => formatShare(row.negative_sell_share),
+      }),
+    data: { caption: "negative feed-in share by region and hour (AEST)", columns: [regionColumn, hourColumn, shareColumn], rows: byHour },
+  });
 }
 
 function regionCharts(byHour, series, daily, region, meta) {
@@ -59,55 +70,66 @@ function regionCharts(byHour, series, daily, region, meta) {
   // Negative feed-in hours per day: in "daily" (as the aggregation writes it) or inside "series".
   const dailyBlock = daily?.[region] ?? (series[region]?.negative_sell_hours ? series[region] : null);
   const days = denseRows(dailyBlock, ["negative_sell_hours"]);
-  const table = dataTable(
-    `mean prices by hour, ${region} (c/kWh)`,
-    [
-      { label: "Hour (AEST)", value: (row) => hourLabel(row.hour_aest), hideWhenSuppressed: false },
-      { label: "Buy", value: (row) => formatNumber(cents(row.price_buy)), suppressed: (row) => row.suppressed },
-      { label: "Sell", value: (row) => formatNumber(cents(row.price_sell)) },
-      { label: "Spread", value: (row) => formatNumber(cents(row.spread)) },
-      { label: "Negative sell", value: (row) => formatShare(row.negative_sell_share) },
-    ],
-    rows,
-  );
+  // Days are AEST days only when the series starts at an AEST midnight; say UTC otherwise.
+  const dayZone = dailyBlock && aestDate(dailyBlock.start).getUTCHours() === 0 ? "AEST" : "UTC";
+  const prices = rows.flatMap((row) => [cents(row.price_buy), cents(row.price_sell)]);
   const figures = [
     chartFigure({
       id: "spread-by-hour",
-      caption: `Mean buy and sell price by hour, ${region} (c/kWh, symmetric log scale)`,
-      summary: `Line chart of buy and sell prices by hour of day in ${region}; ${hidden.length} suppressed hours hatched.`,
+      caption: `Mean buy and sell price by hour, ${region} (${PRICE_UNIT})`,
+      summary: `${peakSentence("the buy price", rows, (row) => cents(row.price_buy), price, atHour)} ${peakSentence("the spread", rows, (row) => cents(row.spread), price, atHour)}`,
       legendNode: legend([["Buy price", "var(--buy)"], ["Sell (feed-in) price", "var(--sell)"], ["Suppressed", "hatch"]]),
+      empty: hasNoValues(rows, ["price_buy", "price_sell"]) ? NO_VALUES : null,
       draw: (width) =>
         Plot.plot({
           width,
           height: 260,
-          x: { domain: [0, 23], label: "Hour of day (AEST) →", ticks: hourTicks(width), tickFormat: hourLabel },
-          y: symlogPrice("c/kWh", rows.flatMap((row) => [cents(row.price_buy), cents(row.price_sell)])),
+          x: hourLinearAxis(width),
+          y: priceAxis(prices),
           marks: [
-            Plot.rectX(hidden, { x1: (row) => row.hour_aest - 0.5, x2: (row) => row.hour_aest + 0.5, fill: "url(#hatch)", className: "hours-suppressed", title: (row) => suppressedTitle(`${hourLabel(row.hour_aest)} AEST`) }),
+            Plot.rectX(hidden, { x1: (row) => row.hour_aest - 0.5, x2: (row) => row.hour_aest + 0.5, fill: "url(#hatch)", className: "hours-suppressed", title: (row) => suppressedTitle(atHour(row)) }),
             Plot.areaY(shown, { x: "hour_aest", y1: (row) => cents(row.price_sell), y2: (row) => cents(row.price_buy), fill: "var(--accent)", fillOpacity: 0.12 }),
             Plot.ruleY([0], { stroke: "var(--muted)" }),
             Plot.lineY(rows, { x: "hour_aest", y: (row) => cents(row.price_buy), stroke: "var(--buy)", strokeWidth: 2, marker: "dot", className: "spread-buy" }),
             Plot.lineY(rows, { x: "hour_aest", y: (row) => cents(row.price_sell), stroke: "var(--sell)", strokeWidth: 2, marker: "dot", className: "spread-sell" }),
+            Plot.tip(shown, Plot.pointerX({ x: "hour_aest", y: (row) => cents(row.price_buy), title: (row) => `${atHour(row)}\nbuy ${price(cents(row.price_buy))}, sell ${price(cents(row.price_sell))}\nspread ${price(cents(row.spread))}` })),
           ],
         }),
-      table,
+      data: {
+        caption: `mean prices by hour, ${region} (${PRICE_UNIT})`,
+        columns: [
+          hourColumn,
+          { label: `Buy (${PRICE_UNIT})`, get: (row) => cents(row.price_buy) },
+          { label: `Sell (${PRICE_UNIT})`, get: (row) => cents(row.price_sell) },
+          { label: `Spread (${PRICE_UNIT})`, get: (row) => cents(row.spread) },
+          shareColumn,
+        ],
+        rows,
+      },
     }),
   ];
   if (days.length > 0) {
+    const published = days.filter((row) => row.negative_sell_hours !== null);
     figures.push(
       chartFigure({
         id: "spread-negative-hours",
-        caption: `Hours per day with a negative feed-in price, ${region}`,
-        summary: `Bar chart of negative feed-in hours on ${days.length} days in ${region}.`,
+        caption: `Hours per day whose cohort-mean feed-in price was negative, ${region} (days in ${dayZone})`,
+        summary: peakSentence("the count of negative hours", published, (row) => row.negative_sell_hours, (value) => `${formatNumber(value)} hours`, (row) => row.time.toISOString().slice(0, 10)),
+        empty: published.length === 0 ? NO_VALUES : null,
         draw: (width) =>
           Plot.plot({
             width,
             height: 180,
             marginBottom: TIME_MARGIN_BOTTOM,
-            x: { ...timeAxis(width), label: "Day (AEST) →" },
+            x: timeAxis(width, `Day (${dayZone}) →`),
             y: { label: "hours", grid: true },
-            marks: [Plot.rectY(days.filter((row) => row.negative_sell_hours !== null), { x1: "time", x2: "end", y: "negative_sell_hours", fill: "var(--sell)", insetLeft: 1, insetRight: 1, className: "negative-hours" }), Plot.ruleY([0])],
+            marks: [
+              Plot.rectY(published, { x1: "time", x2: "end", y: "negative_sell_hours", fill: "var(--sell)", insetLeft: 1, insetRight: 1, className: "negative-hours" }),
+              Plot.ruleY([0]),
+              Plot.tip(published, Plot.pointerX({ x: (row) => new Date((row.time.getTime() + row.end.getTime()) / 2), y: "negative_sell_hours", title: (row) => `${row.time.toISOString().slice(0, 10)}: ${formatNumber(row.negative_sell_hours)} hours` })),
+            ],
           }),
+        data: { caption: `negative feed-in hours per day, ${region}`, columns: [timeColumn(`Day start (AEST)`), { label: "Hours with a negative cohort-mean feed-in price", get: (row) => row.negative_sell_hours }], rows: days },
       }),
     );
   }
