@@ -40,8 +40,8 @@ def read_overview(page: Page) -> dict[str, Any]:
         "errors_shown": panel.locator("[data-testid=view-error], [data-testid=chart-error]").count(),
         "cards": cards,
         "region_rows": rows,
-        "bars": [title.text_content() for title in panel.locator("g.regions-households rect title").all()],
-        "suppressed_bars": [title.text_content() for title in panel.locator("g.regions-suppressed rect title").all()],
+        "bars": panel.locator("g.regions-households rect").count(),
+        "suppressed_bars": panel.locator("g.regions-suppressed rect").count(),
         "quality": panel.locator("h3:text-is('Data quality') + p").inner_text().strip(),
     }
 
