@@ -19,6 +19,7 @@ export const TIME_MARGIN_BOTTOM = 40;
 // A spike above this many times the typical magnitude would flatten a linear axis.
 const SPIKE_RATIO = 10;
 const MANTISSAS = [1, 2, 5];
+const PRICE_TICKS = 5; // about one tick per 40 px on the price charts (200-260 px high)
 
 const finite = (values) => values.filter((v) => typeof v === "number" && Number.isFinite(v));
 
@@ -52,6 +53,7 @@ export function priceAxis(values, { constant = 1, label = PRICE_UNIT } = {}) {
   const magnitudes = shown.map(Math.abs).sort((a, b) => a - b);
   const typical = quantile(magnitudes, 0.9);
   const peak = magnitudes.at(-1) ?? 0;
-  if (peak <= SPIKE_RATIO * Math.max(typical, constant)) return { type: "linear", label, grid: true, nice: true, domain: [low, high] };
+  // The domain is made nice at the tick count it is labelled with, so a negative price always has a tick below it.
+  if (peak <= SPIKE_RATIO * Math.max(typical, constant)) return { type: "linear", label, grid: true, ticks: PRICE_TICKS, nice: PRICE_TICKS, domain: [low, high] };
   return { type: "symlog", constant, label: `${label} (log scale)`, grid: true, domain: [low, high], ticks: decadeTicks(low, high, constant), tickFormat: (v) => v.toLocaleString("en-AU") };
 }

@@ -54,11 +54,11 @@ def _serve_site_module() -> Any:
 serve_site = _serve_site_module()
 
 
-def build_site(out: Path, *, data: Path | None, demo: Path | None) -> Path:
-    """Runs the real build script (scripts/build_site.sh) with the given view folders."""
+def build_site(out: Path, *, data: Path | None, demo: Path | None, cohort: Path | None = None) -> Path:
+    """Runs the real build script (scripts/build_site.sh) with the given view and cohort folders."""
     missing = out.parent / "no-such-folder"
     command = ["bash", str(REPO / "scripts" / "build_site.sh"), "--out", str(out)]
-    command += ["--data", str(data or missing), "--demo", str(demo or missing)]
+    command += ["--data", str(data or missing), "--demo", str(demo or missing), "--cohort", str(cohort or missing)]
     subprocess.run(command, check=True, capture_output=True, text=True)
     return out
 
@@ -140,7 +140,8 @@ def aggregated_views(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def aggregated_site(tmp_path_factory: pytest.TempPathFactory, aggregated_views: Path) -> Iterator[Site]:
     """The aggregation's views as the real data, and as the demo sample behind them."""
     out = tmp_path_factory.mktemp("aggregated-site") / "dist"
-    yield from serve_folder(build_site(out, data=aggregated_views, demo=aggregated_views))
+    cohort = aggregated_views.parent / "cohort"  # its Parquet and datapackage.json, as views.json's downloads name
+    yield from serve_folder(build_site(out, data=aggregated_views, demo=aggregated_views, cohort=cohort))
 
 
 def edited_views(tmp: Path, views: Path, edit: Callable[[dict[str, Any]], None]) -> Path:

@@ -27,7 +27,7 @@ EXPECTED_MARKS = [
     ("ledger", "#chart-ledger-hourly g.ledger-bars rect", 47),
     ("ledger", "#chart-ledger-cumulative g.ledger-cumulative path", 1),
     ("spread", "#chart-spread-negative g.cells-value rect", 143),
-    ("spread", "#chart-spread-negative-hours g.negative-hours rect", 2),
+    ("spread", "#chart-spread-negative-days g.negative-days rect", 2),
     ("assets", "#chart-assets-ev-states g.ev-states rect", 23 * 5),
     ("assets", "#chart-assets-ev-states g.ev-suppressed rect", 1),
     ("assets", "#chart-assets-stored g.assets-stored path", 2),

@@ -27,8 +27,9 @@ def _empty_and_outlier(views: dict[str, Any]) -> None:
     qld = views["flex"]["series"]["QLD1"]
     spot = next(i for i, v in enumerate(qld["price_buy"]) if v is not None)
     qld["price_buy"][spot] = OUTLIER
-    views["ledger"]["series"]["NEM"]["saving_aud"][3] = -OUTLIER
-    views["spread"]["by_hour"][0]["price_buy"] = OUTLIER
+    # In the region the test reads (the region is shared by every view).
+    views["ledger"]["series"]["QLD1"]["saving_aud"][3] = -OUTLIER
+    next(row for row in views["spread"]["by_hour"] if row["region"] == "QLD1")["price_buy"] = OUTLIER
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,7 @@ def edited_site(tmp_path_factory: pytest.TempPathFactory, aggregated_views: Path
 def _fresh(views: dict[str, Any]) -> None:
     recent = datetime.now(UTC) - timedelta(minutes=30)
     views["status"]["last_updated"] = recent.strftime("%Y-%m-%dT%H:%M:00Z")
+    views["status"]["newest_data_at"] = (recent + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:00Z")
     views["status"]["demo"] = False
 
 

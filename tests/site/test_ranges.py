@@ -32,7 +32,7 @@ def test_each_range_loads_its_own_file_and_stays_in_the_link(
     wait_for_view(page, "flex")
     buttons = page.locator("#panel-flex [data-param=range] button")
     assert buttons.count() == len(flex["ranges"])
-    assert page.locator(f"#panel-flex [data-value={flex['default_range']}]").get_attribute("aria-pressed") == "true"
+    assert page.locator(f"#panel-flex [data-value='{flex['default_range']}']").get_attribute("aria-pressed") == "true"
     other = next(range_id for range_id in flex["ranges"] if range_id != flex["default_range"])
     page.click(f"#panel-flex [data-param=range] [data-value='{other}']")
     page.wait_for_function(f"() => location.hash === '#flex?range={other}'")
@@ -78,7 +78,7 @@ def test_an_unknown_range_falls_back_to_the_default_with_a_notice(
     wait_for_view(page, "flex")
     notice = page.locator("#panel-flex [data-testid=param-notice]")
     assert "“1y”" in notice.inner_text()
-    assert page.locator(f"#panel-flex [data-value={flex['default_range']}]").get_attribute("aria-pressed") == "true"
+    assert page.locator(f"#panel-flex [data-value='{flex['default_range']}']").get_attribute("aria-pressed") == "true"
 
 
 def test_data_page_links_every_download_with_its_size_and_loading_lines(

@@ -70,7 +70,7 @@ export function render(container, loaded) {
           marks: [
             suppressedBands(spans),
             Plot.lineY(rows, { x: "time", y: "stored_kwh", stroke: "kind", z: "kind", strokeWidth: 2, className: "assets-stored" }),
-            Plot.tip(shown, Plot.pointer({ x: "time", y: "stored_kwh", title: (row) => `${at(row)}\n${formatNumber(row.stored_kwh)} kWh in ${formatInteger(row.assets)} assets` })),
+            Plot.tip(shown, Plot.pointerX({ x: "time", y: "stored_kwh", title: (row) => `${at(row)}\n${formatNumber(row.stored_kwh)} kWh in ${formatInteger(row.assets)} assets` })),
           ],
         }),
       data: { caption: "energy stored, times AEST", columns: [...keys, { label: "Stored (kWh)", get: (row) => row.stored_kwh }], rows },
@@ -94,7 +94,7 @@ export function render(container, loaded) {
             suppressedBands(spans),
             Plot.ruleY([0]),
             Plot.lineY(rows, { x: "time", y: "setpoint_kw", stroke: "kind", z: "kind", className: "assets-setpoint" }),
-            Plot.tip(shown, Plot.pointer({ x: "time", y: "setpoint_kw", title: (row) => `${at(row)}\n${formatNumber(row.setpoint_kw)} kW` })),
+            Plot.tip(shown, Plot.pointerX({ x: "time", y: "setpoint_kw", title: (row) => `${at(row)}\n${formatNumber(row.setpoint_kw)} kW` })),
           ],
         }),
       data: { caption: "summed setpoints, times AEST", columns: [...keys, { label: "Setpoint (kW)", get: (row) => row.setpoint_kw }], rows },

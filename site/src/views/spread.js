@@ -35,7 +35,7 @@ export function render(container, loaded, { params }) {
     return {};
   }
   const choice = regionChoice(regionsOf(byHour), params);
-  container.append(...controlsRow(choice), ...implausibleNotice(byHour.implausible), ...regionCharts(byHour, series, loaded.body.daily, choice.value, meta), negativeHeatmap(byHour));
+  container.append(...controlsRow(choice), ...implausibleNotice(byHour.implausible), ...regionCharts(byHour, loaded.body.daily, choice.value, meta), negativeHeatmap(byHour));
   return { region: choice.value };
 }
 
@@ -61,15 +61,15 @@ function negativeHeatmap(byHour) {
   });
 }
 
-function regionCharts(byHour, series, daily, region, meta) {
+function regionCharts(byHour, daily, region, meta) {
   const Plot = globalThis.Plot;
   const rows = byHour.filter((row) => String(row.region) === region).sort((a, b) => a.hour_aest - b.hour_aest);
   if (isAllSuppressed(rows)) return [privacyNotice(meta, `the ${region} spread`)];
   const shown = rows.filter((row) => !row.suppressed);
   const hidden = rows.filter((row) => row.suppressed);
-  // Negative feed-in hours per day: in "daily" (as the aggregation writes it) or inside "series".
-  const dailyBlock = daily?.[region] ?? (series[region]?.negative_sell_hours ? series[region] : null);
-  const days = denseRows(dailyBlock, ["negative_sell_hours"]);
+  // Negative feed-in per market day, on the heatmap's measure (share of household-intervals).
+  const dailyBlock = daily?.[region] ?? null;
+  const days = denseRows(dailyBlock, ["negative_sell_share", "household_intervals"]);
   // Days are AEST days only when the series starts at an AEST midnight; say UTC otherwise.
   const dayZone = dailyBlock && aestDate(dailyBlock.start).getUTCHours() === 0 ? "AEST" : "UTC";
   const prices = rows.flatMap((row) => [cents(row.price_buy), cents(row.price_sell)]);
@@ -109,12 +109,13 @@ function regionCharts(byHour, series, daily, region, meta) {
     }),
   ];
   if (days.length > 0) {
-    const published = days.filter((row) => row.negative_sell_hours !== null);
+    const published = days.filter((row) => row.negative_sell_share !== null);
+    const day = (row) => row.time.toISOString().slice(0, 10);
     figures.push(
       chartFigure({
-        id: "spread-negative-hours",
-        caption: `Hours per day whose cohort-mean feed-in price was negative, ${region} (days in ${dayZone})`,
-        summary: peakSentence("the count of negative hours", published, (row) => row.negative_sell_hours, (value) => `${formatNumber(value)} hours`, (row) => row.time.toISOString().slice(0, 10)),
+        id: "spread-negative-days",
+        caption: `Share of household-intervals with a negative feed-in price, per market day, ${region} (days in ${dayZone})`,
+        summary: peakSentence("the negative feed-in share", published, (row) => row.negative_sell_share, formatShare, day),
         empty: published.length === 0 ? NO_VALUES : null,
         draw: (width) =>
           Plot.plot({
@@ -122,14 +123,14 @@ function regionCharts(byHour, series, daily, region, meta) {
             height: 180,
             marginBottom: TIME_MARGIN_BOTTOM,
             x: timeAxis(width, `Day (${dayZone}) →`),
-            y: { label: "hours", grid: true },
+            y: { label: "share of household-intervals", grid: true, tickFormat: percent },
             marks: [
-              Plot.rectY(published, { x1: "time", x2: "end", y: "negative_sell_hours", fill: "var(--sell)", insetLeft: 1, insetRight: 1, className: "negative-hours" }),
+              Plot.rectY(published, { x1: "time", x2: "end", y: "negative_sell_share", fill: "var(--sell)", insetLeft: 1, insetRight: 1, className: "negative-days" }),
               Plot.ruleY([0]),
-              Plot.tip(published, Plot.pointerX({ x: (row) => new Date((row.time.getTime() + row.end.getTime()) / 2), y: "negative_sell_hours", title: (row) => `${row.time.toISOString().slice(0, 10)}: ${formatNumber(row.negative_sell_hours)} hours` })),
+              Plot.tip(published, Plot.pointerX({ x: (row) => new Date((row.time.getTime() + row.end.getTime()) / 2), y: "negative_sell_share", title: (row) => `${day(row)}: ${formatShare(row.negative_sell_share)} of ${formatNumber(row.household_intervals)} household-intervals` })),
             ],
           }),
-        data: { caption: `negative feed-in hours per day, ${region}`, columns: [timeColumn(`Day start (AEST)`), { label: "Hours with a negative cohort-mean feed-in price", get: (row) => row.negative_sell_hours }], rows: days },
+        data: { caption: `negative feed-in share per market day, ${region}`, columns: [timeColumn(`Day start (${dayZone})`), shareColumn, { label: "Household-intervals", get: (row) => row.household_intervals }], rows: days },
       }),
     );
   }
