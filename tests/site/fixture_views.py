@@ -205,7 +205,13 @@ def spread(households: int) -> dict[str, Any]:
         for region in REGIONS
     }
     daily = {
-        region: {"start": START, "interval": "1d", "household_intervals": [288, 288], "negative_sell_share": [0.02, 0.03], "suppressed": []}
+        region: {
+            "start": START,
+            "interval": "1d",
+            "household_intervals": [288, 288],
+            "negative_sell_share": [0.02, 0.03],
+            "suppressed": [],
+        }
         for region in REGIONS
     }
     meta = _meta("spread", "Buy/sell spread", households, {"price_buy": "$/kWh"})

@@ -80,7 +80,7 @@ def test_a_chart_link_opens_its_view_and_scrolls_to_the_chart(aggregated_site: S
         const end = Math.ceil(window.scrollY + window.innerHeight) >= document.documentElement.scrollHeight;
         return [box.top, box.bottom, end]; }"""
     )
-    # At the top of the window, or (a chart near the end of the page) the page scrolled to its end with the chart in view.
+    # At the top of the window, or (a chart near the end of the page) the page at its end, the chart in view.
     assert 0 <= top < 50 or (at_end and top >= 0 and bottom <= 900), f"the chart starts {top} px from the top"
     # Each chart's own link names it and keeps the current parameters.
     href = page.locator("#chart-shadow-by-hour .chart-tools a").get_attribute("href")
