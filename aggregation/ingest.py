@@ -397,6 +397,9 @@ def ingest(
     started = time.monotonic()
     bindings = reg.load(registry_path)  # a broken registry raises before anything is touched
     github = GitHub(api, token, timeout=timeout)
+    # Absolute: git runs beside each cache repository (never in the project's checkout), so a relative
+    # --work (the workflow's "work") would name another folder there.
+    work = work.absolute()
     settings = Settings(github, git_base or git_base_for(api), work, timeout, max_file_bytes, max_repository_kb)
     state_file = settings.cache / "state.json"
     seen = _load_state(state_file)

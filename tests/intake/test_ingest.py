@@ -61,6 +61,22 @@ async def test_changed_repositories_only_and_at_most_one_request_each(world: Wor
     assert set(statuses(third).values()) == {"unchanged"} and limit.used == before  # 304s are free
 
 
+async def test_a_relative_work_folder_as_the_workflow_passes_it(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = world.household("alice")
+    await registered(world, alice)
+    monkeypatch.chdir(tmp_path)
+    registry = world.registry_file(tmp_path)
+    options = {"cohort": Path("cohort")}
+    first = await asyncio.to_thread(ingest, world.github.url, world.maintainer, registry, Path("work"), **options)
+    assert statuses(first) == {alice.household_id: "updated"}
+    day = tmp_path / "work" / "raw" / alice.household_id / "2026/07/14.jsonl"
+    assert day.read_bytes() == day_line(alice.household_id, 0)
+    again = await asyncio.to_thread(ingest, world.github.url, world.maintainer, registry, Path("work"), **options)
+    assert statuses(again) == {alice.household_id: "unchanged"}
+
+
 async def test_a_lost_cache_only_costs_a_refetch(world: World, tmp_path: Path) -> None:
     alice = world.household("alice")
     await registered(world, alice)
