@@ -154,12 +154,21 @@ async def test_a_broken_registry_stops_the_run_and_is_kept(world: World) -> None
     assert world.issue(number).state == "open" and not world.issue(number).comments
 
 
+ID = "0b6c3c6e-5a7b-4c1d-9e2f-3a4b5c6d7e8f"
+
+
 @pytest.mark.parametrize(
     "text, problem",
     [
         ("{", "not valid JSON"),
         ('{"format": 2, "households": {}}', '"format": 1'),
         ('{"format": 1, "households": []}', "keyed by household id"),
+        (  # a binding pasted twice: the first (here the one that left) must not vanish silently
+            '{"format": 1, "households": {"%s": {"repository": "a/b", "account": "a", "repository_id": 1, '
+            '"joined": "2026-07-01T00:00:00Z", "left": "2026-07-02T00:00:00Z"}, "%s": {"repository": "a/b", '
+            '"account": "a", "repository_id": 1, "joined": "2026-07-01T00:00:00Z"}}}' % ((ID,) * 2),
+            "appears twice",
+        ),
     ],
 )
 def test_registry_errors_name_the_problem(text: str, problem: str) -> None:
