@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -154,6 +155,14 @@ def _write(target: Path, data: bytes) -> None:
     partial.replace(target)
 
 
+def _calendar_day(year: str, month: str, day: str) -> bool:
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
+
+
 def _trim_if_big(cache: Cache, seen: Seen, deadline: float) -> None:
     if cache.packed_bytes() > TRIM_BYTES:
         latest = [seen.files[rel] for rel in sorted(seen.files)[-KEEP_LATEST:]]
@@ -173,7 +182,9 @@ def _take(settings: Settings, household_id: str, seen: Seen, cache: Cache, deadl
                 outcome.skipped.append(f"{_shown(entry.path)}: not a raw/YYYY/MM/DD.jsonl day file")
             continue
         rel = "/".join(day.groups()) + ".jsonl"
-        if entry.mode == SYMLINK:
+        if not _calendar_day(*day.groups()):
+            outcome.skipped.append(f"{entry.path}: not a calendar day")
+        elif entry.mode == SYMLINK:
             outcome.skipped.append(f"{entry.path}: a symlink, not followed")
         elif entry.mode == SUBMODULE:
             outcome.skipped.append(f"{entry.path}: a submodule, not fetched")

@@ -272,3 +272,16 @@ async def test_a_hundred_thousand_stray_files_are_one_line_in_the_log(world: Wor
     assert outcome.status == "updated" and len(outcome.skipped) == 100_000
     lines = outcome.line().splitlines()
     assert len(lines) == 22 and lines[-1] == "    skipped 99,980 more"
+
+
+async def test_day_files_named_for_no_calendar_day_are_skipped(world: World, tmp_path: Path) -> None:
+    alice = world.household("alice")
+    await registered(world, alice)
+    odd = {path: day_line(alice.household_id, 0) for path in ("raw/2026/13/40.jsonl", "raw/2026/02/30.jsonl")}
+    world.github.commit("alice", DATA_REPO, odd)
+    work = tmp_path / "work"
+    [outcome] = (await run(world, work)).outcomes
+    assert outcome.status == "updated"
+    assert sorted(outcome.skipped) == [f"{path}: not a calendar day" for path in sorted(odd)]
+    home = work / "raw" / alice.household_id
+    assert sorted(str(p.relative_to(home)) for p in home.rglob("*.jsonl")) == ["2026/07/14.jsonl"]
