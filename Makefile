@@ -35,7 +35,7 @@ simulate:  ## Synthetic cohort: make simulate ARGS="--households 50 --days 2 --s
 
 site:  ## Build the deployable dashboard into site/dist (views from site/data, sample from site/demo)
 	@# npm writes node_modules/.package-lock.json on every install: older than the lock means the lock changed since.
-	@[ site/node_modules/.package-lock.json -nt site/package-lock.json ] || (cd site && npm ci --no-audit --no-fund)
+	@[ site/node_modules/.package-lock.json -nt site/package-lock.json ] || (cd site && npm ci --ignore-scripts --no-audit --no-fund)
 	scripts/build_site.sh
 
 serve: site  ## Serve site/dist on http://127.0.0.1:8000/ (PORT=...)

@@ -108,7 +108,8 @@ class Cache:
         out = self._git("ls-tree", "-r", "-z", ref, deadline=deadline)
         head = self.head(branch, deadline)
         entries = []
-        for line in filter(None, out.decode().split("\0")):
+        # A name that is not UTF-8 is no day file: read it with replacement characters, never fail on it.
+        for line in filter(None, out.decode(errors="replace").split("\0")):
             meta, path = line.split("\t", 1)
             mode, _, sha = meta.split()
             entries.append(Entry(path, mode, sha))

@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -52,6 +53,7 @@ LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 SYMLINK, SUBMODULE = "120000", "160000"
 STATE_FORMAT = 2
 HELD_FORMAT = 1
+SHOWN_SKIPPED = 20  # per household in the log: a repository of 100,000 stray files is one line more, not 100,000
 DEFAULT_CONCURRENCY = 32  # repositories at a time: each mostly waits on the network or on git
 Status = Literal["unchanged", "updated", "withdrawn", "refused", "failed"]
 
@@ -79,7 +81,9 @@ class Outcome:
     def line(self) -> str:
         text = f"{self.household_id}: {self.status}"
         text += f" ({self.reason})" if self.reason else ""
-        return text + "".join(f"\n    skipped {note}" for note in self.skipped)
+        text += "".join(f"\n    skipped {note}" for note in self.skipped[:SHOWN_SKIPPED])
+        more = len(self.skipped) - SHOWN_SKIPPED
+        return text + (f"\n    skipped {more:,} more" if more > 0 else "")
 
 
 @dataclass
@@ -133,6 +137,12 @@ class Settings:
         return Cache(self.cache / "git", binding.household_id, url, self.max_file_bytes)
 
 
+def _shown(path: str) -> str:
+    """A repository's path as the log may show it: a newline or other control character escaped, so that
+    no file name can start a line of its own (a GitHub Actions workflow command such as ``::error::``)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)
+
+
 def git_base_for(api: str) -> str:
     """Where git is served for an API base: github.com for api.github.com, the same host otherwise."""
     return "https://github.com" if api.rstrip("/") == "https://api.github.com" else api.rstrip("/")
@@ -143,6 +153,14 @@ def _write(target: Path, data: bytes) -> None:
     partial = target.with_suffix(".part")
     partial.write_bytes(data)
     partial.replace(target)
+
+
+def _calendar_day(year: str, month: str, day: str) -> bool:
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 def _trim_if_big(cache: Cache, seen: Seen, deadline: float) -> None:
@@ -161,10 +179,12 @@ def _take(settings: Settings, household_id: str, seen: Seen, cache: Cache, deadl
         day = DAY_PATH.fullmatch(entry.path)
         if day is None:
             if entry.path.startswith("raw/"):
-                outcome.skipped.append(f"{entry.path}: not a raw/YYYY/MM/DD.jsonl day file")
+                outcome.skipped.append(f"{_shown(entry.path)}: not a raw/YYYY/MM/DD.jsonl day file")
             continue
         rel = "/".join(day.groups()) + ".jsonl"
-        if entry.mode == SYMLINK:
+        if not _calendar_day(*day.groups()):
+            outcome.skipped.append(f"{entry.path}: not a calendar day")
+        elif entry.mode == SYMLINK:
             outcome.skipped.append(f"{entry.path}: a symlink, not followed")
         elif entry.mode == SUBMODULE:
             outcome.skipped.append(f"{entry.path}: a submodule, not fetched")

@@ -30,6 +30,7 @@ from .github_rest import GitHub, GitHubError
 HELP = "process join and leave issues into the registry (data/registry.json)"
 HOUSEHOLD_FILE = "household.json"
 MAX_HOUSEHOLD_FILE = 16 * 1024
+GONE = (404, 410, 451)  # answers that mean "not there": anything else is GitHub's trouble, asked again next run
 MAX_ISSUES_PER_RUN = 100  # about 4 requests and 2 writes each: far inside GitHub's hourly limits
 WRITE_SPACING = 1.0  # seconds between writes, as GitHub advises for content creation
 
@@ -73,6 +74,7 @@ class Report:
     decisions: list[Decision] = field(default_factory=list)
     committed: bool = False
     remaining: int = 0  # request issues left open for the next run
+    deferred: int = 0  # of those, issues GitHub could not answer about this run (no reply, still open)
     requests: int = 0
 
     def line(self) -> str:
@@ -80,7 +82,7 @@ class Report:
         return (
             f"register: {len(self.decisions)} requests ({accepted} accepted, {len(self.decisions) - accepted} "
             f"refused), registry {'committed' if self.committed else 'unchanged'}, {self.remaining} left for "
-            f"the next run, {self.requests} API requests"
+            f"the next run ({self.deferred} of them deferred: GitHub did not answer), {self.requests} API requests"
         )
 
 
@@ -105,8 +107,10 @@ def _household_file(github: GitHub, repository: str) -> dict[str, Any] | None:
         answer = github.request(
             "GET", f"/repos/{repository}/contents/{HOUSEHOLD_FILE}", accept="application/vnd.github.raw+json"
         )
-    except GitHubError:
-        return None
+    except GitHubError as err:
+        if err.status in GONE:
+            return None
+        raise  # a 5xx or no answer says nothing about the file: the issue waits for the next run
     if len(answer.body) > MAX_HOUSEHOLD_FILE:
         return None
     try:
@@ -126,8 +130,10 @@ def _join(github: GitHub, request: Request, author: str, registry: reg.Registry,
         return "not_owner"
     try:
         repo = github.get_json(f"/repos/{request.repository}")
-    except GitHubError:
-        return "missing"
+    except GitHubError as err:
+        if err.status in GONE:
+            return "missing"
+        raise
     if repo["full_name"].lower() != request.repository.lower():
         return "moved"
     if repo["owner"]["login"].lower() != author.lower():
@@ -201,7 +207,13 @@ def register(
     ]
     report = Report(remaining=max(len(issues) - max_issues, 0))
     when = _now()
-    report.decisions = [decide(github, issue, registry, when) for issue in issues[:max_issues]]
+    for issue in issues[:max_issues]:
+        try:
+            report.decisions.append(decide(github, issue, registry, when))
+        except GitHubError as err:  # left open, unanswered: a hiccup never refuses a valid request
+            print(f"register: #{issue.get('number')} deferred to the next run: {err}", file=sys.stderr)
+            report.deferred += 1
+    report.remaining += report.deferred
     if reg.dumps(registry) != before:
         _commit(github, project, registry, sha, len(report.decisions))
         report.committed = True

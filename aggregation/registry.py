@@ -84,10 +84,21 @@ def _binding(household_id: str, value: object) -> Binding:
     )
 
 
+def _distinct(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):  # json would keep the last silently: a hand edit would lose a binding
+        keys = [key for key, _ in pairs]
+        twice = next(key for index, key in enumerate(keys) if key in keys[:index])
+        raise RegistryError(f"{twice!r} appears twice in one object")
+    return document
+
+
 def parse(text: str | bytes) -> Registry:
     """The bindings in a registry file's text; :class:`RegistryError` naming the first problem."""
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_distinct)
+    except RegistryError:
+        raise
     except ValueError as err:
         raise RegistryError(f"not valid JSON: {err}") from err
     if not isinstance(document, dict) or document.get("format") != FORMAT:

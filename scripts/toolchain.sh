@@ -154,7 +154,7 @@ if [ "$want" != oldest ] && [ -f "$repo/site/package-lock.json" ]; then
   lock_hash=$(sha256sum "$repo/site/package-lock.json" | cut -c1-16)
   if [ ! -f "$repo/site/node_modules/.nft-$lock_hash" ]; then
     say "installing the site's npm packages (Observable Plot, d3)"
-    (cd "$repo/site" && npm ci --no-audit --no-fund --silent)
+    (cd "$repo/site" && npm ci --ignore-scripts --no-audit --no-fund --silent)
     touch "$repo/site/node_modules/.nft-$lock_hash"
   fi
 fi

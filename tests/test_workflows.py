@@ -65,3 +65,12 @@ def test_npm_never_runs_package_scripts() -> None:
         for step in _steps(path):
             for command in re.findall(r"npm (?:ci|install)[^\n)]*", step.get("run", "")):
                 assert "--ignore-scripts" in command, (path.name, command)
+
+
+def test_npm_never_runs_package_scripts_in_what_the_workflows_call() -> None:
+    # The aggregate workflow's `make site` installs again when it finds node_modules older than the lock.
+    root = Path(__file__).parent.parent
+    for path in (root / "Makefile", *sorted((root / "scripts").glob("*.sh"))):
+        for command in re.findall(r"npm (?:ci|install)\b[^\n)]*", path.read_text()):
+            if "'" not in command and '"' not in command:  # a message naming the command, not running it
+                assert "--ignore-scripts" in command, (path.name, command)

@@ -229,3 +229,59 @@ async def test_a_slow_repository_times_out_and_keeps_its_data(world: World, tmp_
     world.github.set_latency(0.0)
     assert report.outcomes[0].status == "failed" and "timed out" in report.outcomes[0].reason
     assert (work / "raw" / alice.household_id / "2026/07/14.jsonl").read_bytes() == day_line(alice.household_id, 0)
+
+
+async def test_odd_file_names_neither_fail_the_household_nor_reach_the_log_raw(world: World, tmp_path: Path) -> None:
+    # A name that is not UTF-8, and one whose newline would start a workflow command line in the Actions log.
+    alice = world.household("alice")
+    await registered(world, alice)
+    git = world.github.repo("alice", DATA_REPO).git
+    head = git.branch_head("main")
+    assert head is not None
+    blob = git.write_blob(b"x\n")
+    docs = git.git("mktree", "-z", stdin=b"100644 blob " + blob.encode() + b"\t\xff\xfe.txt\0").decode().strip()
+    changes = {
+        "docs": ("040000", "tree", docs),
+        "raw/2026/07/x\n::error title=forged::from a file name.jsonl": ("100644", "blob", blob),
+        "raw/2026/07/15.jsonl": ("100644", "blob", git.write_blob(day_line(alice.household_id, 5))),
+    }
+    who = Person("alice", "alice@example.invalid", "2026-07-15T00:00:00Z")
+    commit = git.commit_tree(git.apply_changes(git.read_commit(head).tree, changes), [head], "odd", who, who)
+    assert git.update_branch("main", commit, head)
+    work = tmp_path / "work"
+    [outcome] = (await run(world, work)).outcomes
+    assert outcome.status == "updated", outcome.reason
+    assert (work / "raw" / alice.household_id / "2026/07/15.jsonl").exists()
+    line = outcome.line()
+    assert "forged" in line and not any(row.startswith("::") for row in line.splitlines())
+
+
+async def test_a_hundred_thousand_stray_files_are_one_line_in_the_log(world: World, tmp_path: Path) -> None:
+    alice = world.household("alice")
+    await registered(world, alice)
+    git = world.github.repo("alice", DATA_REPO).git
+    head = git.branch_head("main")
+    assert head is not None
+    blob = git.write_blob(b"x\n")
+    names = b"".join(b"100644 blob %s\t%06d.txt\0" % (blob.encode(), n) for n in range(100_000))
+    stray = git.git("mktree", "-z", stdin=names).decode().strip()
+    who = Person("alice", "alice@example.invalid", "2026-07-15T00:00:00Z")
+    tree = git.apply_changes(git.read_commit(head).tree, {"raw/stray": ("040000", "tree", stray)})
+    assert git.update_branch("main", git.commit_tree(tree, [head], "stray", who, who), head)
+    [outcome] = (await run(world, tmp_path / "work")).outcomes
+    assert outcome.status == "updated" and len(outcome.skipped) == 100_000
+    lines = outcome.line().splitlines()
+    assert len(lines) == 22 and lines[-1] == "    skipped 99,980 more"
+
+
+async def test_day_files_named_for_no_calendar_day_are_skipped(world: World, tmp_path: Path) -> None:
+    alice = world.household("alice")
+    await registered(world, alice)
+    odd = {path: day_line(alice.household_id, 0) for path in ("raw/2026/13/40.jsonl", "raw/2026/02/30.jsonl")}
+    world.github.commit("alice", DATA_REPO, odd)
+    work = tmp_path / "work"
+    [outcome] = (await run(world, work)).outcomes
+    assert outcome.status == "updated"
+    assert sorted(outcome.skipped) == [f"{path}: not a calendar day" for path in sorted(odd)]
+    home = work / "raw" / alice.household_id
+    assert sorted(str(p.relative_to(home)) for p in home.rglob("*.jsonl")) == ["2026/07/14.jsonl"]

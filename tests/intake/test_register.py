@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
+from aggregation.github_rest import Answer, GitHub, GitHubError
 from aggregation.register import REASONS
 from aggregation.registry import RegistryError, parse
 from custom_components.nem_flex_telemetry.intake import format_leave_request
@@ -152,14 +154,50 @@ async def test_a_broken_registry_stops_the_run_and_is_kept(world: World) -> None
     assert world.issue(number).state == "open" and not world.issue(number).comments
 
 
+ID = "0b6c3c6e-5a7b-4c1d-9e2f-3a4b5c6d7e8f"
+
+
 @pytest.mark.parametrize(
     "text, problem",
     [
         ("{", "not valid JSON"),
         ('{"format": 2, "households": {}}', '"format": 1'),
         ('{"format": 1, "households": []}', "keyed by household id"),
+        (  # a binding pasted twice: the first (here the one that left) must not vanish silently
+            '{"format": 1, "households": {"%s": {"repository": "a/b", "account": "a", "repository_id": 1, '
+            '"joined": "2026-07-01T00:00:00Z", "left": "2026-07-02T00:00:00Z"}, "%s": {"repository": "a/b", '
+            '"account": "a", "repository_id": 1, "joined": "2026-07-01T00:00:00Z"}}}' % ((ID,) * 2),
+            "appears twice",
+        ),
     ],
 )
 def test_registry_errors_name_the_problem(text: str, problem: str) -> None:
     with pytest.raises(RegistryError, match=problem):
         parse(text)
+
+
+@pytest.mark.parametrize("status", [502, 0], ids=["server-error", "no-answer"])
+async def test_a_github_hiccup_leaves_the_request_open_for_the_next_run(
+    world: World, monkeypatch: pytest.MonkeyPatch, status: int
+) -> None:
+    alice, bob = world.household("alice"), world.household("bob")
+    hiccup, other = await world.join(alice), await world.join(bob)
+    send = GitHub._send
+    failed: list[str] = []
+
+    def flaky(self: GitHub, request: Any) -> Answer:
+        if request.full_url.endswith(f"/repos/{alice.repository}") and not failed:
+            failed.append(request.full_url)
+            if status == 0:
+                raise GitHubError(0, "no answer")
+            return Answer(status, {}, b'{"message": "Server Error"}', request.full_url)
+        return send(self, request)
+
+    monkeypatch.setattr(GitHub, "_send", flaky)
+    report = await world.register()
+    assert failed and [(d.issue, d.outcome) for d in report.decisions] == [(other, "registered")]
+    assert report.remaining == 1 and report.deferred == 1
+    assert world.issue(hiccup).state == "open" and not world.issue(hiccup).comments  # not refused, not closed
+    again = await world.register()
+    assert [(d.issue, d.outcome) for d in again.decisions] == [(hiccup, "registered")]
+    assert set(world.registry()["households"]) == {alice.household_id, bob.household_id}
