@@ -13,6 +13,7 @@ from aggregation.views.common import (
     Inputs,
     count,
     dense,
+    hour_cells,
     hour_sums,
     households_in,
     meta,
@@ -27,6 +28,7 @@ ID: Final = "spread"
 TITLE: Final = "Buy/sell spread"
 RANGES: Final = ranges.RECENT
 DEFAULT_RANGE: Final = "28d"
+WINDOWS: Final = ranges.windows(RANGES)
 NEGATIVE_SELL: Final = (
     "negative_sell_share: the share of household-intervals (one household's 5-minute record) whose sell "
     "(feed-in) price was below zero"
@@ -39,8 +41,7 @@ def negative_sell_share(sums: pd.DataFrame) -> pd.Series:
     return sums["negative_sell"] / sums["intervals"]
 
 
-def _by_hour(hours: pd.DataFrame) -> list[dict[str, Any]]:
-    cells = region_cells(hours, ["region", "hour_aest"], suppress.GROSS_ENERGY, "gross_kw")
+def _by_hour(hours: pd.DataFrame, cells: pd.DataFrame) -> list[dict[str, Any]]:
     sums = hour_sums(hours, ["price_buy_sum", "price_sell_sum", "negative_sell"])
     stats = sums[["region", "hour_aest", "intervals"]].copy()
     stats["price_buy"] = sums["price_buy_sum"] / sums["intervals"]
@@ -97,7 +98,8 @@ def build(inputs: Inputs, period: ranges.Range | None) -> dict[str, Any]:
     period = period or ranges.BY_ID[DEFAULT_RANGE]
     days = inputs.window_days(period.days)
     hours = inputs.hours(period.days)
-    by_hour = _by_hour(hours) if not hours.empty else []
+    cells = hour_cells(inputs, period, WINDOWS, suppress.GROSS_ENERGY, "gross_kw") if not hours.empty else None
+    by_hour = _by_hour(hours, cells) if cells is not None else []
     columns = {"price_buy": "price_buy", "price_sell": "price_sell"}
     series, _ = region_series(inputs.cells(period.resolution, days), days, period.resolution, columns)
     by_day = inputs.hours_by_market_day(period.days)
