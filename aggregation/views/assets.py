@@ -40,8 +40,10 @@ def _ev_states(inputs: Inputs, period: ranges.Range, hours: pd.DataFrame) -> lis
 
     def ev_rows(days: int) -> pd.DataFrame:
         frame = inputs.hours_by_day(days)
-        columns = ["hour_aest", "household", "ev_weight", suppress.WITHIN_HIDDEN, suppress.AGE]
-        return frame.loc[(frame["region"] == NEM) & (frame["ev_weight"] > 0), columns]
+        if frame.empty:
+            return frame
+        columns = frame[["region", "hour_aest", "household", "ev_weight", suppress.WITHIN_HIDDEN, suppress.AGE]]
+        return columns[(columns["region"] == NEM) & (columns["ev_weight"] > 0)].drop(columns="region")
 
     keys = ["hour_aest"]
     judged = inputs.judged(

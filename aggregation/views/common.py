@@ -14,10 +14,18 @@ import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 i
 
 from aggregation import cohort, jsonfile, partials, publish, store, suppress
 from aggregation.state import State
+from aggregation.views import ranges
 from aggregation.views.ranges import Range
 
 REGIONS: Final = cohort.REGION_ORDER
-NEM_WITHIN: Final = "_within_hidden_nem"  # the NEM's mark while the window's rows are summed
+LONGEST_WINDOW: Final = max(ranges.windows(ranges.RECENT))  # household-level partials are kept for it
+NEM_WITHIN: Final = "_within_hidden_nem"
+# The columns of the hours partial that hour-of-day cells are judged on, per day (``Inputs.hours_by_day``).
+JUDGED_HOURS: Final = (
+    "gross_kw",
+    "ev_weight",
+    *(f"{dual}_n" for dual in partials.DUAL_COLUMNS),
+)  # the NEM's mark while the window's rows are summed
 INTERVALS: Final = {"5m": pd.Timedelta(minutes=5), "1h": pd.Timedelta(hours=1), "1d": pd.Timedelta(days=1)}
 INTERVAL_OF: Final = {"5min": "5m", "1h": "1h", "1d": "1d"}  # a cohort resolution's name in a dense block
 
@@ -104,41 +112,47 @@ class Inputs:
         holding one, minus the published hours, would reveal it (``suppress.publish`` hides it)."""
         key = f"hours:{days}"
         if key not in self._cache:
-            frame = self.hours_by_day(days)
+            frame = self._marked_hours(days)
             if not frame.empty:
                 keys = ["region", "hour_aest", "household"]
-                frame = frame.drop(columns=["day", suppress.AGE]).groupby(keys, sort=True, observed=True).sum()
+                frame = frame.drop(columns=["day", suppress.AGE])
+                regional = frame.groupby(keys, sort=True, observed=True).sum()
+                nem = regional.groupby(level=["hour_aest", "household"], sort=True, observed=True).sum()
+                nem[suppress.WITHIN_HIDDEN] = nem.pop(NEM_WITHIN)
+                regional = regional.drop(columns=NEM_WITHIN)
+                nem = nem.assign(region=cohort.NEM).set_index("region", append=True)
+                nem = nem.reorder_levels(keys)
+                frame = pd.concat([nem, regional]).reset_index()
                 frame[suppress.WITHIN_HIDDEN] = frame[suppress.WITHIN_HIDDEN] > 0
-                frame = frame.reset_index()
+                frame["household"] = frame["household"].astype(str)
+                frame = frame.sort_values(keys, kind="stable", ignore_index=True)
             self._cache[key] = frame
         return self._cache[key]
 
     def hours_by_day(self, days: int | None) -> pd.DataFrame:
-        """``hours`` per UTC day (``day``, and its ``suppress.AGE``): region (and NEM) x AEST hour x household x day."""
+        """The columns of the ``hours`` partial that cells are judged on (``JUDGED_HOURS``, the marks) per UTC
+        day (``day``, its ``suppress.AGE``): region (and NEM) x AEST hour x household x day."""
         key = f"hours_by_day:{days}"
         if key not in self._cache:
             frame = self._marked_hours(days)
             if not frame.empty:
                 keys = ["hour_aest", "household", "day"]
-                regional = frame.set_index(["region", *keys])
-                nem = regional.groupby(level=keys, sort=True).sum()
-                nem[suppress.WITHIN_HIDDEN] = nem.pop(NEM_WITHIN) > 0
-                regional = regional.drop(columns=NEM_WITHIN)
-                nem = nem.assign(region=cohort.NEM).set_index("region", append=True)
-                nem = nem.reorder_levels(["region", *keys])
-                frame = pd.concat([nem, regional]).reset_index()
-                frame["region"] = frame["region"].astype(str)
-                frame = frame.sort_values(["region", *keys], kind="stable", ignore_index=True)
-                frame[suppress.AGE] = self.age(frame["day"])
+                frame = frame[["region", *keys, suppress.AGE, suppress.WITHIN_HIDDEN, NEM_WITHIN, *JUDGED_HOURS]]
+                nem = frame.drop(columns=["region", suppress.WITHIN_HIDDEN]).groupby(keys, sort=False, observed=True)
+                nem = nem.agg(dict.fromkeys([suppress.AGE, NEM_WITHIN], "max") | dict.fromkeys(JUDGED_HOURS, "sum"))
+                nem = nem.reset_index().rename(columns={NEM_WITHIN: suppress.WITHIN_HIDDEN})
+                nem.insert(0, "region", cohort.NEM)
+                frame = pd.concat([nem, frame.drop(columns=NEM_WITHIN)], ignore_index=True)
             self._cache[key] = frame
         return self._cache[key]
 
     def age(self, days: pd.Series) -> np.ndarray:
         """Each UTC day's age in days before the newest day with data (0: the newest), as ``window_days``
         counts them: a day of age a lies in the window of the last n days when a < n."""
-        newest = pd.Timestamp(self.days[-1])
-        ages: np.ndarray = ((newest - pd.to_datetime(days)).dt.days).to_numpy(np.int64)
-        return ages
+        newest = datetime.fromisoformat(self.days[-1])
+        ages = {day: (newest - datetime.fromisoformat(day)).days for day in pd.unique(days)}
+        result: np.ndarray = days.map(ages).to_numpy(np.int64)
+        return result
 
     def judged(
         self,
@@ -176,8 +190,17 @@ class Inputs:
         return judged[period.days] if judged else pd.DataFrame(columns=[*keys, "households", "suppressed"])
 
     def _marked_hours(self, days: int | None) -> pd.DataFrame:
-        """The ``hours`` partials of the last ``days`` days, each row with its UTC ``day`` and marked when its
-        region's (``WITHIN_HIDDEN``) or the NEM's (``NEM_WITHIN``) hourly Parquet cell of that UTC hour is hidden."""
+        """The ``hours`` partials of the last ``days`` days, each row with its UTC ``day`` (and ``suppress.AGE``)
+        and marked when its region's (``WITHIN_HIDDEN``) or the NEM's (``NEM_WITHIN``) hourly Parquet cell of
+        that UTC hour is hidden. Read once for the longest window of household-level partials: a shorter
+        window is its youngest rows."""
+        key = f"marked_hours:{days}"
+        if key in self._cache:
+            return self._cache[key]
+        if days is not None and days < LONGEST_WINDOW:
+            full = self._marked_hours(LONGEST_WINDOW)
+            self._cache[key] = full[full[suppress.AGE] < days].reset_index(drop=True) if not full.empty else full
+            return self._cache[key]
         window = self.window_days(days)
         hourly = self.cells("1h", window)
         hidden = pd.MultiIndex.from_arrays([[], pd.DatetimeIndex([], tz=UTC)])
@@ -198,7 +221,13 @@ class Inputs:
             part[NEM_WITHIN] = pd.MultiIndex.from_arrays([nem, start]).isin(hidden)
             part["day"] = day
             parts.append(part)
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        if not frame.empty:
+            for column in ("household", "day"):  # grouped on often: codes, not strings
+                frame[column] = frame[column].astype("category")
+            frame[suppress.AGE] = self.age(frame["day"])
+        self._cache[key] = frame
+        return frame
 
     def cells(self, resolution: str, days: Sequence[str]) -> pd.DataFrame:
         """The published cohort cells of ``resolution`` (``suppress.publish``'d when the day was built) on ``days``."""
@@ -339,8 +368,8 @@ def hour_cells(
         frame = inputs.hours_by_day(days)
         if frame.empty:
             return frame
-        columns = ["region", "hour_aest", "household", measure, suppress.WITHIN_HIDDEN, suppress.AGE]
-        return frame.loc[frame[measure] > 0, columns] if present else frame[columns]
+        columns = frame[["region", "hour_aest", "household", measure, suppress.WITHIN_HIDDEN, suppress.AGE]]
+        return columns[columns[measure] > 0] if present else columns
 
     return inputs.judged(f"hours:{measure}:{present}", period, windows, rows, ["region", "hour_aest"], basis, measure)
 
