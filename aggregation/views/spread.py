@@ -18,7 +18,6 @@ from aggregation.views.common import (
     households_in,
     meta,
     ordered_regions,
-    region_cells,
     region_series,
     sig4,
     with_nem,
@@ -69,12 +68,24 @@ def _by_hour(hours: pd.DataFrame, cells: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def _daily(hours: pd.DataFrame, days: list[str]) -> tuple[dict[str, Any], list[bool]]:
-    """Per region, a dense daily block over the AEST market days the range's UTC days touch; the cells' flags."""
+def _daily(
+    inputs: Inputs, period: ranges.Range, hours: pd.DataFrame, days: list[str]
+) -> tuple[dict[str, Any], list[bool]]:
+    """Per region, a dense daily block over the AEST market days the range's UTC days touch; the cells' flags.
+    A range's first market day holds only the hours of its first UTC day, so a longer range's same market day
+    minus it is a cell of the hours before: the cells are judged among the view's ranges too."""
     keys = ["region", "day_aest"]
     rows = hours.groupby([*keys, "household"], sort=True)[["intervals", "negative_sell", "gross_kw"]].sum()
     rows = with_nem(rows.reset_index())
-    cells = region_cells(rows, keys, suppress.GROSS_ENERGY, "gross_kw")
+
+    def by_day(window: int) -> pd.DataFrame:
+        frame = inputs.hours_by_market_day(window)
+        if frame.empty:
+            return frame
+        per = frame.groupby([*keys, "household", "day"], sort=True)["gross_kw"].sum().reset_index()
+        return with_nem(per.assign(**{suppress.AGE: inputs.age(per["day"])}))
+
+    cells = inputs.judged("market days", period, WINDOWS, by_day, keys, suppress.GROSS_ENERGY, "gross_kw")
     sums = rows.groupby(keys, sort=True)[["intervals", "negative_sell"]].sum().reset_index()
     cells = cells.merge(sums, on=keys)
     cells["negative_sell_share"] = negative_sell_share(cells)
@@ -103,7 +114,7 @@ def build(inputs: Inputs, period: ranges.Range | None) -> dict[str, Any]:
     columns = {"price_buy": "price_buy", "price_sell": "price_sell"}
     series, _ = region_series(inputs.cells(period.resolution, days), days, period.resolution, columns)
     by_day = inputs.hours_by_market_day(period.days)
-    daily, daily_flags = _daily(by_day, days) if not by_day.empty else ({}, [])
+    daily, daily_flags = _daily(inputs, period, by_day, days) if not by_day.empty else ({}, [])
     units = {
         "price_buy": "$/kWh",
         "price_sell": "$/kWh",
