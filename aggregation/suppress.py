@@ -81,12 +81,14 @@ def publish(
     child: str | None = None,
     parent: str | None = None,
     hidden_within: pd.DataFrame | None = None,
+    aggregate: str = "sum",
 ) -> pd.DataFrame:
     """Cells of ``keys`` from per-household rows, each with ``households`` and ``suppressed``: the one way
     a view or a Parquet file decides which of its cells it may publish.
 
     ``rows`` hold ``keys``, ``household`` and ``measure`` (the household's part of the cell on the
-    declared ``basis``; several rows per household and cell are summed). Steps:
+    declared ``basis``; several rows per household and cell are summed, or with ``aggregate="max"`` the
+    largest taken: a household's EVs over several days). Steps:
 
     1. primary: each cell passes ``rule`` on its own;
     2. cascade: a cell holding a hidden finer cell (``hidden_within``: key columns of the coarse cells
@@ -101,7 +103,7 @@ def publish(
        parent then reveals only itself and is judged by its own rule).
     """
     del basis  # declared by the caller for the rule's text; the measure column carries it here
-    per = rows.groupby([*keys, "household"], sort=True, observed=True)[measure].sum().reset_index()
+    per = rows.groupby([*keys, "household"], sort=True, observed=True)[measure].agg(aggregate).reset_index()
     grouped = per.groupby(keys, sort=True, observed=True)
     cells = grouped[measure].agg(households="size", _max_energy="max", _total_energy="sum").reset_index()
     suppressed = ~primary(cells, rule)
@@ -135,25 +137,82 @@ def publish_windows(
     **options: Any,
 ) -> dict[int, pd.DataFrame]:
     """``publish`` over each window of the last ``w`` days (``w`` in ``windows``; rows carry ``AGE``), so
-    that no longer window's cell minus a shorter window's published cell reveals the cell of the days
-    between them: from the shortest, a cell whose difference with a published shorter cell fails
-    ``rule`` on its own is hidden before the complementary step (``options``: ``publish``'s)."""
+    that no longer window's published cell minus a shorter window's published cell reveals a cell of the
+    days between them that fails ``rule`` (``options``: ``publish``'s).
+
+    Windows are judged from the shortest; a shorter window's judgement stands. For a longer window, against
+    every shorter one (not only the next: with the window between them hidden, the two still subtract):
+
+    1. a cell whose difference (the rows of the days between) fails ``rule`` on its own, where the shorter
+       cell is published, is hidden before ``publish``'s cascade and complementary steps;
+    2. with ``child`` (regions), the differences are siblings too: the parent's difference minus the
+       published siblings' differences reveals the siblings hidden in either window together, so the
+       complementary step is run on the differences (where the parent is published in both windows),
+       and a sibling it hides is hidden in the longer window; the window is judged again until nothing
+       more is hidden.
+    """
     result: dict[int, pd.DataFrame] = {}
     given = options.pop("hidden_within", None)
-    for window in sorted(windows):
+    child, aggregate = options.get("child"), options.get("aggregate", "sum")
+    for window in sorted(set(windows)):
         inside = rows[rows[AGE] < window]
-        failing = [given[keys]] if given is not None else []
-        for shorter, cells in result.items():
-            between = inside[inside[AGE] >= shorter]
-            if between.empty:
-                continue
-            difference = publish(between, keys, rule, basis, measure)
+        hidden = [given[keys]] if given is not None else []
+        betweens = {shorter: inside[inside[AGE] >= shorter] for shorter in result}
+        betweens = {shorter: between for shorter, between in betweens.items() if not between.empty}
+        for shorter, between in betweens.items():
+            difference = publish(between, keys, rule, basis, measure, aggregate=aggregate)
             failed = difference.loc[difference["suppressed"], keys]
-            shown = cells.loc[~cells["suppressed"], keys]
-            failing.append(failed.merge(shown, on=keys, how="inner"))
-        within = pd.concat(failing, ignore_index=True) if failing else None
-        result[window] = publish(inside, keys, rule, basis, measure, hidden_within=within, **options)
+            hidden.append(failed.merge(_shown(result[shorter], keys), on=keys, how="inner"))
+        while True:
+            within = pd.concat(hidden, ignore_index=True) if hidden else None
+            cells = publish(inside, keys, rule, basis, measure, hidden_within=within, **options)
+            if child is None:
+                break
+            more = [
+                _revealed_between(cells, result[shorter], between, keys, rule, basis, measure, options)
+                for shorter, between in betweens.items()
+            ]
+            found = pd.concat(more, ignore_index=True).drop_duplicates() if more else pd.DataFrame()
+            if found.empty:
+                break
+            hidden.append(found)
+        result[window] = cells
     return result
+
+
+def _shown(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return cells.loc[~cells["suppressed"].to_numpy(bool), keys]
+
+
+def _revealed_between(
+    longer: pd.DataFrame,
+    shorter: pd.DataFrame,
+    between: pd.DataFrame,
+    keys: list[str],
+    rule: Rule,
+    basis: Basis,
+    measure: str,
+    options: dict[str, Any],
+) -> pd.DataFrame:
+    """Keys of the cells published in ``longer`` that the complementary step on the differences (the
+    rows ``between`` the windows) hides: a difference is known where the longer cell is published and the
+    shorter one too or has no rows (nothing); the others are hidden in the step."""
+    child, parent = options["child"], options.get("parent")
+    hidden_shorter = shorter.loc[shorter["suppressed"].to_numpy(bool), keys]
+    in_hidden = pd.MultiIndex.from_frame(longer[keys]).isin(pd.MultiIndex.from_frame(hidden_shorter))
+    known_flags = ~longer["suppressed"].to_numpy(bool) & ~in_hidden
+    known, unknown = longer.loc[known_flags, keys], longer.loc[~known_flags, keys]
+    groups = [key for key in keys if key != child]
+    if parent is not None:
+        parents = known[known[child] == parent]
+        if parents.empty:
+            return known.iloc[0:0]
+        between = between.merge(parents[groups], on=groups, how="inner") if groups else between
+        if between.empty:
+            return known.iloc[0:0]
+    difference = publish(between, keys, rule, basis, measure, hidden_within=unknown, **options)
+    revealed = difference.loc[difference["suppressed"].to_numpy(bool), keys]
+    return revealed.merge(known, on=keys, how="inner")
 
 
 def _complementary(

@@ -15,6 +15,7 @@ ID: Final = "assets"
 TITLE: Final = "Assets and V2G"
 RANGES: Final = ranges.RECENT
 DEFAULT_RANGE: Final = "28d"
+WINDOWS: Final = ranges.windows(RANGES)
 
 KINDS = {"stationary_battery": "battery", "ev": "ev"}
 STATES = ("unplugged", "plugged_idle", "charging", "discharging", "driving")
@@ -32,12 +33,23 @@ def _kind_series(
     return dense(rows, start, end, "1h", SERIES), rows["suppressed"].tolist()
 
 
-def _ev_states(hours: pd.DataFrame) -> list[dict[str, Any]]:
+def _ev_states(inputs: Inputs, period: ranges.Range, hours: pd.DataFrame) -> list[dict[str, Any]]:
     evs = hours.loc[(hours["region"] == NEM) & (hours["ev_weight"] > 0)]
     if evs.empty:
         return []
-    cells = suppress.publish(evs, ["hour_aest"], suppress.REGION_RULE, suppress.EV_INTERVALS, "ev_weight")
-    cells = cells.set_index("hour_aest")
+
+    def ev_rows(days: int) -> pd.DataFrame:
+        frame = inputs.hours_by_day(days)
+        if frame.empty:
+            return frame
+        columns = frame[["region", "hour_aest", "household", "ev_weight", suppress.WITHIN_HIDDEN, suppress.AGE]]
+        return columns[(columns["region"] == NEM) & (columns["ev_weight"] > 0)].drop(columns="region")
+
+    keys = ["hour_aest"]
+    judged = inputs.judged(
+        "ev states", period, WINDOWS, ev_rows, keys, suppress.EV_INTERVALS, "ev_weight", regions=False
+    )
+    cells = judged.set_index("hour_aest")
     counts = evs.groupby("hour_aest")[[f"ev_{state}" for state in STATES]].sum()
     total = counts.sum(axis=1)
     rows = []
@@ -52,15 +64,26 @@ def _ev_states(hours: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def _bidirectional(households: pd.DataFrame) -> dict[str, Any]:
+def _bidirectional(inputs: Inputs, period: ranges.Range) -> dict[str, Any]:
+    households = inputs.partial("households", period.days)
     per_household = households.groupby("household", sort=True).agg(
         evs=("ev_max", "max"),
         capable=("capable_max", "max"),
         discharging=("ev_discharging", "sum"),
         intervals=("ev_intervals", "sum"),
     )
-    per_household = per_household[per_household["evs"] > 0].reset_index().assign(cell=0)
-    judged = suppress.publish(per_household, ["cell"], suppress.REGION_RULE, suppress.EVS, "evs")
+    per_household = per_household[per_household["evs"] > 0].reset_index()
+
+    def owners(days: int) -> pd.DataFrame:
+        frame = inputs.partial("households", days, by_day=True)
+        if frame.empty:
+            return frame
+        return frame.loc[frame["ev_max"] > 0, ["household", "ev_max", suppress.AGE]].assign(cell=0)
+
+    # A household's EVs over several days: its most on any day.
+    judged = inputs.judged(
+        "evs", period, WINDOWS, owners, ["cell"], suppress.EVS, "ev_max", regions=False, aggregate="max"
+    )
     if judged.empty or bool(judged["suppressed"].iloc[0]):
         return {"evs": None, "bidirectional_capable_share": None, "discharging_share": None, "suppressed": True}
     ev_count = int(per_household["evs"].sum())
@@ -92,9 +115,9 @@ def build(inputs: Inputs, period: ranges.Range | None) -> dict[str, Any]:
         for kind, prefix in KINDS.items():
             series[kind], kind_flags = _kind_series(asset_hours, prefix, start, end)
             flags += kind_flags
-        ev_states = _ev_states(hours)
+        ev_states = _ev_states(inputs, period, hours)
         flags += [row["suppressed"] for row in ev_states]
-        bidirectional = _bidirectional(inputs.partial("households", period.days))
+        bidirectional = _bidirectional(inputs, period)
     units = {
         "assets": "count",
         "stored_kwh": "kWh",

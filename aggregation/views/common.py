@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,10 +14,18 @@ import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 i
 
 from aggregation import cohort, jsonfile, partials, publish, store, suppress
 from aggregation.state import State
+from aggregation.views import ranges
 from aggregation.views.ranges import Range
 
 REGIONS: Final = cohort.REGION_ORDER
-NEM_WITHIN: Final = "_within_hidden_nem"  # the NEM's mark while the window's rows are summed
+LONGEST_WINDOW: Final = max(ranges.windows(ranges.RECENT))  # household-level partials are kept for it
+NEM_WITHIN: Final = "_within_hidden_nem"
+# The columns of the hours partial that hour-of-day cells are judged on, per day (``Inputs.hours_by_day``).
+JUDGED_HOURS: Final = (
+    "gross_kw",
+    "ev_weight",
+    *(f"{dual}_n" for dual in partials.DUAL_COLUMNS),
+)  # the NEM's mark while the window's rows are summed
 INTERVALS: Final = {"5m": pd.Timedelta(minutes=5), "1h": pd.Timedelta(hours=1), "1d": pd.Timedelta(days=1)}
 INTERVAL_OF: Final = {"5min": "5m", "1h": "1h", "1d": "1d"}  # a cohort resolution's name in a dense block
 
@@ -61,6 +69,7 @@ class Inputs:
     days: list[str]
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict)
     _households_by_day: dict[str, set[str]] | None = None
+    _judged: dict[str, dict[int, pd.DataFrame]] = field(default_factory=dict)
 
     def window_days(self, days: int | None) -> list[str]:
         """The days with data among the last ``days`` calendar days up to the newest (None: all of them)."""
@@ -70,11 +79,15 @@ class Inputs:
         first = (last - timedelta(days=days - 1)).date().isoformat()
         return [day for day in self.days if day >= first]
 
-    def partial(self, name: str, days: int | None) -> pd.DataFrame:
-        """One per-day partial table (``aggregation.partials``) over the last ``days`` days."""
-        key = f"partial:{name}:{days}"
+    def partial(self, name: str, days: int | None, *, by_day: bool = False) -> pd.DataFrame:
+        """One per-day partial table (``aggregation.partials``) over the last ``days`` days; ``by_day`` adds
+        each row's UTC ``day`` and its ``suppress.AGE``."""
+        key = f"partial:{name}:{days}:{by_day}"
         if key not in self._cache:
-            self._cache[key] = partials.read(self.cohort_dir, self.window_days(days), name)
+            frame = partials.read(self.cohort_dir, self.window_days(days), name, with_day=by_day)
+            if by_day and not frame.empty:
+                frame[suppress.AGE] = self.age(frame["day"])
+            self._cache[key] = frame
         return self._cache[key]
 
     def hours_by_market_day(self, days: int | None) -> pd.DataFrame:
@@ -101,21 +114,93 @@ class Inputs:
         if key not in self._cache:
             frame = self._marked_hours(days)
             if not frame.empty:
-                regional = frame.groupby(["region", "hour_aest", "household"], sort=True, observed=True).sum()
-                nem = regional.groupby(level=["hour_aest", "household"], sort=True).sum()
+                keys = ["region", "hour_aest", "household"]
+                frame = frame.drop(columns=["day", suppress.AGE])
+                regional = frame.groupby(keys, sort=True, observed=True).sum()
+                nem = regional.groupby(level=["hour_aest", "household"], sort=True, observed=True).sum()
                 nem[suppress.WITHIN_HIDDEN] = nem.pop(NEM_WITHIN)
                 regional = regional.drop(columns=NEM_WITHIN)
                 nem = nem.assign(region=cohort.NEM).set_index("region", append=True)
-                nem = nem.reorder_levels(["region", "hour_aest", "household"])
+                nem = nem.reorder_levels(keys)
                 frame = pd.concat([nem, regional]).reset_index()
                 frame[suppress.WITHIN_HIDDEN] = frame[suppress.WITHIN_HIDDEN] > 0
-                frame = frame.sort_values(["region", "hour_aest", "household"], kind="stable", ignore_index=True)
+                frame["household"] = frame["household"].astype(str)
+                frame = frame.sort_values(keys, kind="stable", ignore_index=True)
             self._cache[key] = frame
         return self._cache[key]
 
+    def hours_by_day(self, days: int | None) -> pd.DataFrame:
+        """The columns of the ``hours`` partial that cells are judged on (``JUDGED_HOURS``, the marks) per UTC
+        day (``day``, its ``suppress.AGE``): region (and NEM) x AEST hour x household x day."""
+        key = f"hours_by_day:{days}"
+        if key not in self._cache:
+            frame = self._marked_hours(days)
+            if not frame.empty:
+                keys = ["hour_aest", "household", "day"]
+                frame = frame[["region", *keys, suppress.AGE, suppress.WITHIN_HIDDEN, NEM_WITHIN, *JUDGED_HOURS]]
+                nem = frame.drop(columns=["region", suppress.WITHIN_HIDDEN]).groupby(keys, sort=False, observed=True)
+                nem = nem.agg(dict.fromkeys([suppress.AGE, NEM_WITHIN], "max") | dict.fromkeys(JUDGED_HOURS, "sum"))
+                nem = nem.reset_index().rename(columns={NEM_WITHIN: suppress.WITHIN_HIDDEN})
+                nem.insert(0, "region", cohort.NEM)
+                frame = pd.concat([nem, frame.drop(columns=NEM_WITHIN)], ignore_index=True)
+            self._cache[key] = frame
+        return self._cache[key]
+
+    def age(self, days: pd.Series) -> np.ndarray:
+        """Each UTC day's age in days before the newest day with data (0: the newest), as ``window_days``
+        counts them: a day of age a lies in the window of the last n days when a < n."""
+        newest = datetime.fromisoformat(self.days[-1])
+        ages = {day: (newest - datetime.fromisoformat(day)).days for day in pd.unique(days)}
+        result: np.ndarray = days.map(ages).to_numpy(np.int64)
+        return result
+
+    def judged(
+        self,
+        name: str,
+        period: Range,
+        windows: Sequence[int],
+        rows: Callable[[int], pd.DataFrame],
+        keys: list[str],
+        basis: suppress.Basis,
+        measure: str,
+        *,
+        regions: bool = True,
+        aggregate: str = "sum",
+    ) -> pd.DataFrame:
+        """The cells of ``keys`` over ``period``'s window, judged with every window of ``windows`` (the day
+        counts of the view's ranges, ``ranges.windows``) by ``suppress.publish_windows`` on
+        ``suppress.REGION_RULE``: no two of the view's ranges subtract to a cell of the days between them
+        that fails the rule. ``rows(n)``: per-household rows of the last n days, with ``suppress.AGE``
+        (``age``); with ``regions``, NEM among the regions as their parent. Judged once per ``name`` for all
+        of the view's ranges."""
+        if period.days is None or period.days not in windows:
+            raise ValueError(f"{name}: range {period.id} is not one of the windows {tuple(windows)}")
+        key = f"{name}:{tuple(windows)}"
+        if key not in self._judged:
+            frame = rows(max(windows))
+            options: dict[str, Any] = {"aggregate": aggregate}
+            if regions:
+                options |= {"child": "region", "parent": cohort.NEM}
+            self._judged[key] = (
+                suppress.publish_windows(frame, windows, keys, suppress.REGION_RULE, basis, measure, **options)
+                if not frame.empty
+                else {}
+            )
+        judged = self._judged[key]
+        return judged[period.days] if judged else pd.DataFrame(columns=[*keys, "households", "suppressed"])
+
     def _marked_hours(self, days: int | None) -> pd.DataFrame:
-        """The ``hours`` partials of the last ``days`` days, each row marked when its region's
-        (``WITHIN_HIDDEN``) or the NEM's (``NEM_WITHIN``) hourly Parquet cell of that UTC hour is hidden."""
+        """The ``hours`` partials of the last ``days`` days, each row with its UTC ``day`` (and ``suppress.AGE``)
+        and marked when its region's (``WITHIN_HIDDEN``) or the NEM's (``NEM_WITHIN``) hourly Parquet cell of
+        that UTC hour is hidden. Read once for the longest window of household-level partials: a shorter
+        window is its youngest rows."""
+        key = f"marked_hours:{days}"
+        if key in self._cache:
+            return self._cache[key]
+        if days is not None and days < LONGEST_WINDOW:
+            full = self._marked_hours(LONGEST_WINDOW)
+            self._cache[key] = full[full[suppress.AGE] < days].reset_index(drop=True) if not full.empty else full
+            return self._cache[key]
         window = self.window_days(days)
         hourly = self.cells("1h", window)
         hidden = pd.MultiIndex.from_arrays([[], pd.DatetimeIndex([], tz=UTC)])
@@ -134,8 +219,15 @@ class Inputs:
             part[suppress.WITHIN_HIDDEN] = pd.MultiIndex.from_arrays([regions, start]).isin(hidden)
             nem = np.full(len(part), cohort.NEM, dtype=object)
             part[NEM_WITHIN] = pd.MultiIndex.from_arrays([nem, start]).isin(hidden)
+            part["day"] = day
             parts.append(part)
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        if not frame.empty:
+            for column in ("household", "day"):  # grouped on often: codes, not strings
+                frame[column] = frame[column].astype("category")
+            frame[suppress.AGE] = self.age(frame["day"])
+        self._cache[key] = frame
+        return frame
 
     def cells(self, resolution: str, days: Sequence[str]) -> pd.DataFrame:
         """The published cohort cells of ``resolution`` (``suppress.publish``'d when the day was built) on ``days``."""
@@ -264,6 +356,22 @@ def region_cells(
     households and suppression from ``suppress.publish``: the regions of a cell's other keys add up
     to its NEM cell."""
     return suppress.publish(rows, keys, rule, basis, measure, child="region", parent=cohort.NEM)
+
+
+def hour_cells(
+    inputs: Inputs, period: Range, windows: Sequence[int], basis: suppress.Basis, measure: str, *, present: bool = False
+) -> pd.DataFrame:
+    """Region (and NEM) x AEST hour cells of the ``hours`` partial over ``period``'s days on ``measure``,
+    judged among ``windows`` (``Inputs.judged``); ``present``: only the rows where ``measure`` is positive."""
+
+    def rows(days: int) -> pd.DataFrame:
+        frame = inputs.hours_by_day(days)
+        if frame.empty:
+            return frame
+        columns = frame[["region", "hour_aest", "household", measure, suppress.WITHIN_HIDDEN, suppress.AGE]]
+        return columns[columns[measure] > 0] if present else columns
+
+    return inputs.judged(f"hours:{measure}:{present}", period, windows, rows, ["region", "hour_aest"], basis, measure)
 
 
 def hour_sums(hours: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -9,12 +9,12 @@ from aggregation.views import ranges
 from aggregation.views.common import (
     Inputs,
     count,
+    hour_cells,
     hour_sums,
     households_in,
     meta,
     ordered_regions,
     ratio,
-    region_cells,
     sig4,
 )
 
@@ -22,6 +22,7 @@ ID: Final = "curtailment"
 TITLE: Final = "Export curtailment and envelopes"
 RANGES: Final = ranges.RECENT
 DEFAULT_RANGE: Final = "28d"
+WINDOWS: Final = ranges.windows(RANGES)
 
 
 SIDES = ("export", "import")
@@ -33,7 +34,7 @@ def build(inputs: Inputs, period: ranges.Range | None) -> dict[str, Any]:
     hours = inputs.hours(period.days)
     rows: list[dict[str, Any]] = []
     if not hours.empty:
-        cells = region_cells(hours, ["region", "hour_aest"], suppress.GROSS_ENERGY, "gross_kw")
+        cells = hour_cells(inputs, period, WINDOWS, suppress.GROSS_ENERGY, "gross_kw")
         columns = ["export_kwh", *(f"{side}_{name}" for side in SIDES for name in ("at_cap", "binding", "dual_sum"))]
         sums = hour_sums(hours, columns)
         stats = sums[["region", "hour_aest", "intervals", "export_kwh"]].copy()

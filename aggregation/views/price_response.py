@@ -14,12 +14,13 @@ import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 i
 
 from aggregation import partials, suppress
 from aggregation.views import ranges
-from aggregation.views.common import REGIONS, Inputs, count, households_in, meta, region_cells, sig4, with_nem
+from aggregation.views.common import REGIONS, Inputs, count, households_in, meta, sig4, with_nem
 
 ID: Final = "price_response"
 TITLE: Final = "Price response"
 RANGES: Final = ("7d", "28d")  # the baseline needs other days of the same hour and day type
 DEFAULT_RANGE: Final = "28d"
+WINDOWS: Final = ranges.windows(RANGES)
 
 
 EDGES: Final = partials.PRICE_EDGES
@@ -41,6 +42,26 @@ def deltas(price: pd.DataFrame) -> pd.DataFrame:
     out = price[["household", "region", "day_aest", "bin", "intervals"]].copy()
     out["delta_sum"] = price["net_sum"] - price["intervals"] * baseline
     return out.dropna(subset=["delta_sum"])
+
+
+def kept_from(price: pd.DataFrame) -> pd.Series:
+    """Per partial row (with ``suppress.AGE``): the age from which ``deltas`` keeps it. A window of the last n
+    days keeps a row when it and another day of the same household, AEST hour and day type lie in the window
+    (the baseline's days): when the larger of its age and the nearest such other day's age is below n."""
+    keys = ["household", "hour_aest", "weekend"]
+    days = price.groupby([*keys, "day_aest"], sort=False, observed=True)[suppress.AGE].min().rename("age").reset_index()
+    days = days.sort_values([*keys, "age"], kind="stable", ignore_index=True)
+    group = days.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
+    first = np.r_[True, group[1:] != group[:-1]]  # sorted: a group's nearest day comes first
+    starts = np.flatnonzero(first)
+    nearest = days["age"].to_numpy(float)[starts][np.cumsum(first) - 1]
+    second = np.full(len(starts), np.nan)
+    has_second = np.r_[starts[1:], len(days)] - starts > 1
+    second[has_second] = days["age"].to_numpy(float)[starts[has_second] + 1]
+    other = np.where(first, second[np.cumsum(first) - 1], nearest)  # the nearest day other than the row's own
+    days["kept_from"] = np.maximum(days["age"].to_numpy(float), other)
+    joined = price[[*keys, "day_aest"]].merge(days, on=[*keys, "day_aest"], how="left")
+    return pd.Series(joined["kept_from"].to_numpy(), index=price.index)
 
 
 def kw(value: float) -> float | int | None:
@@ -65,7 +86,15 @@ def build(inputs: Inputs, period: ranges.Range | None) -> dict[str, Any]:
     rng = np.random.default_rng(SEED)
     if not price.empty:
         data = with_nem(deltas(price))
-        judged = region_cells(data, ["region", "bin"], suppress.INTERVALS, "intervals").set_index(["region", "bin"])
+
+        def judged_rows(days: int) -> pd.DataFrame:
+            window = inputs.partial("price", days, by_day=True)
+            rows = deltas(window)
+            return with_nem(rows.assign(**{suppress.AGE: kept_from(window).loc[rows.index]}))
+
+        keys = ["region", "bin"]
+        judged = inputs.judged("price", period, WINDOWS, judged_rows, keys, suppress.INTERVALS, "intervals")
+        judged = judged.set_index(keys)
         hidden_cells = judged["suppressed"].to_dict()
         # Grouped once: per household of each region x bin cell, and each cell's distinct days.
         cells = data.groupby(["region", "bin", "household"], sort=True)[["delta_sum", "intervals"]].sum()

@@ -40,3 +40,13 @@ BY_ID: Final = {period.id: period for period in RANGES}
 # so their longest range is 28 days.
 RECENT: Final = ("1d", "7d", "28d")
 ALL: Final = tuple(BY_ID)
+
+
+def windows(ids: Sequence[str]) -> tuple[int, ...]:
+    """The day counts of the ranges ``ids`` (each a window of the last n days), shortest first: the windows
+    a view's cells are judged among (``suppress.publish_windows``), so that no two of its ranges subtract
+    to a cell that fails the rule."""
+    counts = {BY_ID[rid].days for rid in ids}
+    if None in counts:
+        raise ValueError(f"ranges {ids}: all history is no window of household-level partials")
+    return tuple(sorted(day for day in counts if day is not None))

@@ -9,13 +9,14 @@ import pandas as pd  # type: ignore[import-untyped]  # no stubs for pandas 2.3 i
 
 from aggregation import partials, suppress
 from aggregation.views import ranges
-from aggregation.views.common import REGIONS, Inputs, count, households_in, meta, region_cells, sig4, with_nem
+from aggregation.views.common import REGIONS, Inputs, count, hour_cells, households_in, meta, sig4, with_nem
 from custom_components.nem_flex_telemetry.record import BINDING_DUALS
 
 ID: Final = "shadow"
 TITLE: Final = "Shadow prices"
 RANGES: Final = ranges.RECENT
 DEFAULT_RANGE: Final = "28d"
+WINDOWS: Final = ranges.windows(RANGES)
 
 
 DUALS: Final = tuple(partials.DUAL_COLUMNS)
@@ -48,16 +49,14 @@ def quantiles(hist: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _cells(hours: pd.DataFrame, hist: pd.DataFrame) -> list[dict[str, Any]]:
+def _cells(inputs: Inputs, period: ranges.Range, hours: pd.DataFrame, hist: pd.DataFrame) -> list[dict[str, Any]]:
     rows = []
     levels = quantiles(with_nem(hist)) if not hist.empty else pd.DataFrame()
     for dual in DUALS:
-        columns = ["region", "hour_aest", "household", f"{dual}_n", suppress.WITHIN_HIDDEN]
-        present = hours.loc[hours[f"{dual}_n"] > 0, columns]
-        if present.empty:
+        if not (hours[f"{dual}_n"] > 0).any():
             continue
         keys = ["region", "hour_aest"]
-        cells = region_cells(present, keys, suppress.INTERVALS, f"{dual}_n").set_index(keys)
+        cells = hour_cells(inputs, period, WINDOWS, suppress.INTERVALS, f"{dual}_n", present=True).set_index(keys)
         sums = hours.groupby(["region", "hour_aest"], sort=True)[[f"{dual}_n", f"{dual}_sum", f"{dual}_binding"]].sum()
         cells["count"] = sums[f"{dual}_n"]
         cells["mean"] = sums[f"{dual}_sum"] / sums[f"{dual}_n"]
@@ -82,7 +81,7 @@ def build(inputs: Inputs, period: ranges.Range | None) -> dict[str, Any]:
     period = period or ranges.BY_ID[DEFAULT_RANGE]
     days = inputs.window_days(period.days)
     hours = inputs.hours(period.days)
-    rows = _cells(hours, inputs.partial("shadow_hist", period.days)) if not hours.empty else []
+    rows = _cells(inputs, period, hours, inputs.partial("shadow_hist", period.days)) if not hours.empty else []
     units = {
         "mean": "$/kWh",
         **dict.fromkeys(QUANTILES, "$/kWh"),

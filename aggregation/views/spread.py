@@ -13,11 +13,11 @@ from aggregation.views.common import (
     Inputs,
     count,
     dense,
+    hour_cells,
     hour_sums,
     households_in,
     meta,
     ordered_regions,
-    region_cells,
     region_series,
     sig4,
     with_nem,
@@ -27,6 +27,7 @@ ID: Final = "spread"
 TITLE: Final = "Buy/sell spread"
 RANGES: Final = ranges.RECENT
 DEFAULT_RANGE: Final = "28d"
+WINDOWS: Final = ranges.windows(RANGES)
 NEGATIVE_SELL: Final = (
     "negative_sell_share: the share of household-intervals (one household's 5-minute record) whose sell "
     "(feed-in) price was below zero"
@@ -39,8 +40,7 @@ def negative_sell_share(sums: pd.DataFrame) -> pd.Series:
     return sums["negative_sell"] / sums["intervals"]
 
 
-def _by_hour(hours: pd.DataFrame) -> list[dict[str, Any]]:
-    cells = region_cells(hours, ["region", "hour_aest"], suppress.GROSS_ENERGY, "gross_kw")
+def _by_hour(hours: pd.DataFrame, cells: pd.DataFrame) -> list[dict[str, Any]]:
     sums = hour_sums(hours, ["price_buy_sum", "price_sell_sum", "negative_sell"])
     stats = sums[["region", "hour_aest", "intervals"]].copy()
     stats["price_buy"] = sums["price_buy_sum"] / sums["intervals"]
@@ -68,12 +68,24 @@ def _by_hour(hours: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def _daily(hours: pd.DataFrame, days: list[str]) -> tuple[dict[str, Any], list[bool]]:
-    """Per region, a dense daily block over the AEST market days the range's UTC days touch; the cells' flags."""
+def _daily(
+    inputs: Inputs, period: ranges.Range, hours: pd.DataFrame, days: list[str]
+) -> tuple[dict[str, Any], list[bool]]:
+    """Per region, a dense daily block over the AEST market days the range's UTC days touch; the cells' flags.
+    A range's first market day holds only the hours of its first UTC day, so a longer range's same market day
+    minus it is a cell of the hours before: the cells are judged among the view's ranges too."""
     keys = ["region", "day_aest"]
     rows = hours.groupby([*keys, "household"], sort=True)[["intervals", "negative_sell", "gross_kw"]].sum()
     rows = with_nem(rows.reset_index())
-    cells = region_cells(rows, keys, suppress.GROSS_ENERGY, "gross_kw")
+
+    def by_day(window: int) -> pd.DataFrame:
+        frame = inputs.hours_by_market_day(window)
+        if frame.empty:
+            return frame
+        per = frame.groupby([*keys, "household", "day"], sort=True)["gross_kw"].sum().reset_index()
+        return with_nem(per.assign(**{suppress.AGE: inputs.age(per["day"])}))
+
+    cells = inputs.judged("market days", period, WINDOWS, by_day, keys, suppress.GROSS_ENERGY, "gross_kw")
     sums = rows.groupby(keys, sort=True)[["intervals", "negative_sell"]].sum().reset_index()
     cells = cells.merge(sums, on=keys)
     cells["negative_sell_share"] = negative_sell_share(cells)
@@ -97,11 +109,12 @@ def build(inputs: Inputs, period: ranges.Range | None) -> dict[str, Any]:
     period = period or ranges.BY_ID[DEFAULT_RANGE]
     days = inputs.window_days(period.days)
     hours = inputs.hours(period.days)
-    by_hour = _by_hour(hours) if not hours.empty else []
+    cells = hour_cells(inputs, period, WINDOWS, suppress.GROSS_ENERGY, "gross_kw") if not hours.empty else None
+    by_hour = _by_hour(hours, cells) if cells is not None else []
     columns = {"price_buy": "price_buy", "price_sell": "price_sell"}
     series, _ = region_series(inputs.cells(period.resolution, days), days, period.resolution, columns)
     by_day = inputs.hours_by_market_day(period.days)
-    daily, daily_flags = _daily(by_day, days) if not by_day.empty else ({}, [])
+    daily, daily_flags = _daily(inputs, period, by_day, days) if not by_day.empty else ({}, [])
     units = {
         "price_buy": "$/kWh",
         "price_sell": "$/kWh",

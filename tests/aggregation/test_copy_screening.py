@@ -114,10 +114,13 @@ def test_forty_byte_identical_copies_change_no_published_number(honest_raw: Path
     copied = _build(raw, tmp_path / "copied", registry)
 
     assert honest["status"]["cohort_size"] == 12
-    # The copies' records were read and accepted (the raw totals count them) ...
+    # The copies' records were read (the quality totals count them) ...
     victim_records = sum(len(path.read_text().splitlines()) for path in (raw / victim).rglob("*.jsonl"))
-    assert copied["status"]["records"] - honest["status"]["records"] == COPIES * victim_records
-    assert _published(copied) == _published(honest)  # ... but count nowhere
+    read_lines = copied["status"]["quality"]["records"] - honest["status"]["quality"]["records"]
+    assert read_lines == COPIES * victim_records
+    assert _published(copied) == _published(honest)  # ... but count nowhere, not even in the headline records
+    assert copied["status"]["records"] == honest["status"]["records"] > 0
+    assert copied["status"]["figures"]["records"]["value"] == honest["status"]["records"]
     for resolution, cells in honest["cells"].items():
         pd.testing.assert_frame_equal(copied["cells"][resolution], cells, check_like=True)
     assert copied["quality"]["copies"] == {"left_out": COPIES, "cleared": 0, "days_with_copies": 2}

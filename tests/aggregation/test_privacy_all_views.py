@@ -9,7 +9,7 @@ a start; postcode prefixes share a region-day; finer cells sit inside coarser on
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -36,14 +36,32 @@ DOMINANT_LOAD = 100.0
 @dataclass(frozen=True)
 class Household:
     number: int
-    regions: tuple[str, ...]  # region on DAY, DAY + 1, ...
+    regions: tuple[str | None, ...]  # region on DAY + first, DAY + first + 1, ... (None: no data that day)
     dominant: bool = False
     ev: bool = False  # owns an EV besides the battery every household has
+    first: int = 0  # days from DAY to the first of ``regions``
+    export_dual: bool = False  # reports the export envelope's dual (make_record leaves it null)
 
     def gross(self) -> float:
         """Gross energy per interval (|net import| + solar + load) of ``make_record``'s figures."""
         load = DOMINANT_LOAD if self.dominant else 1.0
         return abs(load + 1.5 - 3.0) + 3.0 + load
+
+    def days(self) -> Iterator[tuple[datetime, str]]:
+        """The UTC days with data, each with the household's region that day."""
+        for offset, region in enumerate(self.regions, start=self.first):
+            if region is not None:
+                yield DAY + timedelta(days=offset), region
+
+
+LAST = 1  # the newest day with data is DAY + 1 in every cohort
+
+
+def _aged(number: int, region: str, ages: set[int], **fields: Any) -> Household:
+    """A household with data on the days of ``ages`` (0: the newest day, DAY + 1) in ``region``."""
+    oldest = max(ages)
+    regions = tuple(region if oldest - i in ages else None for i in range(oldest + 1))
+    return Household(number, regions, first=LAST - oldest, **fields)
 
 
 def _households(spec: dict[str, int], days: int = 2) -> list[Household]:
@@ -64,7 +82,20 @@ def _cohorts() -> dict[str, list[Household]]:
     few_evs = _households({"NSW1": 8, "QLD1": 6})
     for index in (0, 1, 8):  # two EVs in NSW1, one in QLD1: every EV cell is too small
         few_evs[index] = Household(few_evs[index].number, few_evs[index].regions, ev=True)
+    # Between two ranges: ten households report on the newest day and 10 days back, five 3 days back, one of
+    # them with the export envelope's dual: 7 days minus the last day of that dual's cells is that household.
+    alone = [_aged(n, "NSW1", {0, 10}, export_dual=True) for n in range(1, 11)]
+    alone += [_aged(n, "NSW1", {3}, export_dual=n == 11) for n in range(11, 16)]
+    # Ten report every day of the last 7 (the dual too); 8 to 15 days back one household reports the dual every
+    # day, four more on one day, amid five that report every one of those days without it: 28 days minus 7 of
+    # the dual's cells is dominated by that household (96 of 144 household-intervals).
+    dominated = [_aged(n, "NSW1", set(range(7)), export_dual=True) for n in range(1, 11)]
+    dominated.append(_aged(11, "NSW1", set(range(8, 16)), export_dual=True))
+    dominated += [_aged(n, "NSW1", {10}, export_dual=True) for n in range(12, 16)]
+    dominated += [_aged(n, "NSW1", set(range(8, 16))) for n in range(16, 21)]
     return {
+        "one household alone between two ranges": alone,
+        "one household dominating between two ranges": dominated,
         "26 households": _households({"NSW1": 12, "QLD1": 10, "VIC1": 4}),
         "one region just under": _households({"NSW1": 10, "QLD1": 4, "VIC1": 4}),
         "exactly one hidden sibling": _households({"NSW1": 9, "QLD1": 6, "TAS1": 3}),
@@ -93,9 +124,10 @@ EV_ASSET: dict[str, Any] = {
 
 def _write(raw: Path, households: list[Household]) -> None:
     for household in households:
-        for offset, region in enumerate(household.regions):
-            day = DAY + timedelta(days=offset)
+        for day, region in household.days():
             changes: dict[str, Any] = {"region": region, "postcode_prefix": PREFIX[region]}
+            if household.export_dual:
+                changes["shadow_envelope_export_price"] = 0.2
             if household.dominant:
                 changes |= {"house_load_kw": DOMINANT_LOAD, "net_import_kw": DOMINANT_LOAD - 1.5}
             if household.ev:
@@ -107,26 +139,44 @@ def _write(raw: Path, households: list[Household]) -> None:
 class Truth:
     households: list[Household]
 
-    def members(self, regions: set[str], start: datetime, end: datetime) -> list[Household]:
-        """Households with a record in one of ``regions`` within [start, end)."""
-        found = []
+    def shares(
+        self,
+        regions: set[str],
+        start: datetime,
+        end: datetime,
+        gross: bool,
+        who: Callable[[Household], bool] | None = None,
+    ) -> dict[int, float]:
+        """Per household of ``who`` (every one by default) with a record in one of ``regions`` within
+        [start, end): its part of the cell, in gross energy (``gross``) or in household-intervals."""
+        found: dict[int, float] = {}
         for household in self.households:
-            for offset, region in enumerate(household.regions):
-                first = DAY + timedelta(days=offset)
-                last = first + timedelta(minutes=5 * INTERVALS)
-                if (region in regions or NEM in regions) and first < end and last > start:
-                    found.append(household)
-                    break
+            if who is not None and not who(household):
+                continue
+            for day, region in household.days():
+                if region in regions or NEM in regions:
+                    n = sum(1 for i in range(INTERVALS) if start <= day + i * STEP["5m"] < end)
+                    if n:
+                        part = n * (household.gross() if gross else 1.0)
+                        found[household.number] = found.get(household.number, 0.0) + part
         return found
 
-    def passes(self, regions: set[str], start: datetime, end: datetime, gross: bool, rule: Any = REGION_RULE) -> bool:
-        members = self.members(regions, start, end)
-        if len(members) < rule.min_households:
-            return False
-        if gross:
-            energies = [h.gross() for h in members]
-            return max(energies) / sum(energies) <= rule.max_share
-        return True
+    def passes(
+        self,
+        regions: set[str],
+        start: datetime,
+        end: datetime,
+        gross: bool,
+        rule: Any = REGION_RULE,
+        who: Callable[[Household], bool] | None = None,
+    ) -> bool:
+        return _passes(self.shares(regions, start, end, gross, who), rule)
+
+
+def _passes(shares: dict[Any, float], rule: Any = REGION_RULE) -> bool:
+    if len(shares) < rule.min_households:
+        return False
+    return max(shares.values()) / sum(shares.values()) <= rule.max_share
 
 
 @dataclass
@@ -337,6 +387,94 @@ def _check_hours_of_day(view: dict[str, Any], cohort: Path) -> int:
     return checked
 
 
+KEY_FIELDS = ("dual", "region", "hour_aest", "bin")  # what a table cell of a view is keyed by
+EXPORT_DUAL = "shadow_envelope_export_price"
+
+
+def _keyed_cells(view: dict[str, Any]) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The cells of a view aggregated over its range, by place and keys: table rows (lists of rows with
+    ``suppressed``) and single cells (a dict of figures with ``suppressed``). Dense series are left out:
+    one cell per time step, the same cell in every range."""
+    cells: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, list) and node and all(isinstance(r, dict) and "suppressed" in r for r in node):
+            for row in node:
+                cells[(where, *((k, row[k]) for k in KEY_FIELDS if k in row))] = row
+        elif isinstance(node, dict):
+            if isinstance(node.get("suppressed"), bool) and not any(isinstance(v, (dict, list)) for v in node.values()):
+                cells[(where,)] = node
+                return
+            for key, value in node.items():
+                if key != "meta":
+                    walk(value, f"{where}.{key}")
+
+    walk(view, view["meta"]["view"])
+    return cells
+
+
+def _price_kept(household: Household, start: datetime, end: datetime) -> set[tuple[datetime, str]]:
+    """The household's days (with region) that price_response's range [start, end) keeps: each needs another
+    day of the same day type in the range for its baseline (records fall at 10:00 AEST, on the UTC date)."""
+    days = [(day, region) for day, region in household.days() if start <= day < end]
+    return {
+        (day, region)
+        for day, region in days
+        if any(other != day and (other.weekday() >= 5) == (day.weekday() >= 5) for other, _ in days)
+    }
+
+
+def _difference_shares(
+    view: str, place: tuple[Any, ...], truth: Truth, longer: datetime, shorter: datetime, end: datetime, gross: bool
+) -> dict[int, float]:
+    """The households behind a longer range's cell minus the shorter range's cell (ranges ending at ``end``),
+    each with its part of the difference."""
+    keys = dict(place[1:])
+    region = keys.get("region", NEM)
+    if view == "price_response":
+        found: dict[int, float] = {}
+        for household in truth.households:
+            extra = _price_kept(household, longer, end) - _price_kept(household, shorter, end)
+            days = [day for day, where in extra if region in (where, NEM)]
+            if days:
+                found[household.number] = float(len(days) * INTERVALS)
+        return found
+    who: Callable[[Household], bool] | None = None
+    if keys.get("dual") == EXPORT_DUAL:
+        who = lambda household: household.export_dual  # noqa: E731
+    elif view == "assets":
+        who = lambda household: household.ev  # noqa: E731
+    return truth.shares({region}, longer, shorter, gross, who)
+
+
+def _check_range_differences(view_id: str, views: dict[str, dict[str, Any]], truth: Truth) -> int:
+    """For every two ranges of a view and every cell published in both: the longer minus the shorter is a
+    cell of the days between them, and must pass the rule."""
+    checked = 0
+    ranged = sorted(views.values(), key=lambda view: _when(view["meta"]["period"]["start"] or "9999-01-01"))
+    for longer, shorter in ((a, b) for i, a in enumerate(ranged) for b in ranged[i + 1 :]):
+        first, second = longer["meta"]["period"]["start"], shorter["meta"]["period"]["start"]
+        if first is None or second is None or first == second:
+            continue  # no data, or the same days twice
+        meta = longer["meta"]
+        gross = "gross energy" in meta["suppression"]["rule"].split(";")[0]
+        values = {*meta["units"], *COUNTS}
+        short_cells = _keyed_cells(shorter)
+        for place, row in _keyed_cells(longer).items():
+            other = short_cells.get(place)
+            if other is None or row["suppressed"] or other["suppressed"]:
+                continue
+            if not any(row.get(k) is not None for k in values) or not any(other.get(k) is not None for k in values):
+                continue
+            end = _when(meta["period"]["end"])
+            shares = _difference_shares(view_id, place, truth, _when(first), _when(second), end, gross)
+            if shares:
+                where = f"{meta['view']} {meta['range']} minus {shorter['meta']['range']} {place}"
+                assert _passes(shares), f"{where}: reveals {len(shares)} households {shares}"
+            checked += 1
+    return checked
+
+
 @pytest.mark.parametrize("case", list(_cohorts()))
 def test_no_view_or_parquet_file_reveals_a_hidden_cell(tmp_path: Path, case: str) -> None:
     households = _cohorts()[case]
@@ -348,14 +486,15 @@ def test_no_view_or_parquet_file_reveals_a_hidden_cell(tmp_path: Path, case: str
     files = {view["id"]: {view["file"], *(view["ranges"] or {}).values()} for view in catalogue["views"]}
     assert sum(len(names) for names in files.values()) > len(REGISTRY)
     for view_id, names in sorted(files.items()):
-        for file in sorted(names):
-            published = read_json(tmp_path / "views" / file)
+        views = {file: read_json(tmp_path / "views" / file) for file in sorted(names)}
+        for published in views.values():
             for group in _view_groups(published):
                 _check_group(group, truth)
                 groups += 1
             groups += _check_hours_of_day(published, tmp_path / "cohort")
             if view_id == "assets":
                 _check_asset_series(published, households)
+        groups += _check_range_differences(view_id, views, truth)
     for group in _parquet_groups(tmp_path / "cohort"):
         _check_group(group, truth)
         groups += 1
