@@ -107,7 +107,9 @@ def table_reasons(table: pa.Table) -> Reasons:
     reasons.mark(_np(pc.is_null(assets)), "invalid assets")
     lengths = np.asarray(pc.fill_null(pc.list_value_length(assets), 0).to_numpy(zero_copy_only=False))
     reasons.mark(lengths > rec.MAX_ASSETS, "invalid assets")
-    loads = table.column("deferrable_loads").combine_chunks()
+    # Chunk by chunk: combining a list<null> column that pyarrow's JSON reader inferred (every item null)
+    # fails inside pyarrow ("array slice would exceed array length").
+    loads = table.column("deferrable_loads")
     reasons.mark(_np(pc.is_null(loads)), "invalid deferrable_loads")
     load_lengths = np.asarray(pc.fill_null(pc.list_value_length(loads), 0).to_numpy(zero_copy_only=False))
     reasons.mark(load_lengths > 0, "invalid deferrable_loads")

@@ -81,3 +81,17 @@ def test_missing_key_and_extra_key_in_different_lines_do_not_cancel_out() -> Non
     battery["departure_time_utc"] = None  # an EV-only key on a battery: invalid, yet null to pyarrow
     data = _lines([missing, extra])
     assert _accepted(data) == 0
+
+
+def test_a_list_of_nulls_is_one_rejected_line_not_a_lost_file() -> None:
+    """Found by hypothesis: pyarrow infers list<null> for ``[null, null]`` and could not combine it, so the
+    whole file was quarantined ("read failed") and its valid lines lost."""
+    from tests.aggregation.helpers import NOW, make_record
+
+    odd = make_record(NOW)
+    odd["deferrable_loads"] = [None, None]
+    (parsed,) = read.parse_batch([(FILE, _lines([make_record(NOW), odd]))])
+    assert parsed.file_reason is None
+    assert parsed.table.num_rows == 1
+    assert parsed.rejected == {"invalid deferrable_loads": 1}
+    assert rec.validate(json.loads(json.dumps(odd)))  # the integration's validator refuses it too
