@@ -19,13 +19,13 @@ from aggregation.views.ranges import Range
 
 REGIONS: Final = cohort.REGION_ORDER
 LONGEST_WINDOW: Final = max(ranges.windows(ranges.RECENT))  # household-level partials are kept for it
-NEM_WITHIN: Final = "_within_hidden_nem"
+NEM_WITHIN: Final = "_within_hidden_nem"  # the NEM's mark while the window's rows are summed
 # The columns of the hours partial that hour-of-day cells are judged on, per day (``Inputs.hours_by_day``).
 JUDGED_HOURS: Final = (
     "gross_kw",
     "ev_weight",
     *(f"{dual}_n" for dual in partials.DUAL_COLUMNS),
-)  # the NEM's mark while the window's rows are summed
+)
 INTERVALS: Final = {"5m": pd.Timedelta(minutes=5), "1h": pd.Timedelta(hours=1), "1d": pd.Timedelta(days=1)}
 INTERVAL_OF: Final = {"5min": "5m", "1h": "1h", "1d": "1d"}  # a cohort resolution's name in a dense block
 
