@@ -150,16 +150,24 @@ def _join(github: GitHub, request: Request, author: str, registry: reg.Registry,
     if household.get("household_id") != request.household_id:
         return "other_id"
     registry[request.household_id] = reg.Binding(
-        request.household_id, repo["full_name"], repo["owner"]["login"], int(repo["id"]), when
+        request.household_id,
+        repo["full_name"],
+        repo["owner"]["login"],
+        int(repo["id"]),
+        when,
+        account_id=int(repo["owner"]["id"]),
     )
     return "registered"
 
 
-def _leave(request: Request, author: str, registry: reg.Registry, when: str) -> str:
+def _leave(request: Request, author: str, author_id: int | None, registry: reg.Registry, when: str) -> str:
     bound = registry.get(request.household_id)
     if bound is None:
         return "leave_unknown"
-    if bound.account.lower() != author.lower():
+    # By the account's id where the binding has it: a deleted account's login can be registered again by
+    # someone else, and a renamed account keeps its id.
+    same = bound.account_id == author_id if bound.account_id is not None else bound.account.lower() == author.lower()
+    if not same:
         return "leave_not_account"
     if bound.left is None:
         registry[request.household_id] = bound.leaving(when)
@@ -169,12 +177,13 @@ def _leave(request: Request, author: str, registry: reg.Registry, when: str) -> 
 def decide(github: GitHub, issue: dict[str, Any], registry: reg.Registry, when: str) -> Decision:
     """What one issue asks for and whether it may have it; ``registry`` is updated in place."""
     number, author = int(issue["number"]), str(issue["user"]["login"])
+    author_id = issue["user"].get("id")
     parsed = parse_request(str(issue.get("title") or ""), issue.get("body"))
     if isinstance(parsed, Rejected):
         return Decision(number, "malformed", parsed.reason)
     if parsed.action == "join":
         return Decision(number, _join(github, parsed, author, registry, when))
-    return Decision(number, _leave(parsed, author, registry, when))
+    return Decision(number, _leave(parsed, author, author_id if isinstance(author_id, int) else None, registry, when))
 
 
 def _commit(github: GitHub, project: str, registry: reg.Registry, sha: str | None, count: int) -> None:

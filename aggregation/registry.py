@@ -21,6 +21,7 @@ FORMAT = 1
 FIELDS = {  # name: (type, required)
     "repository": (str, True),
     "account": (str, True),
+    "account_id": (int, False),  # GitHub's numeric id of that account: a login can be taken again, an id never
     "repository_id": (int, True),
     "joined": (str, True),
     "left": (str, False),  # when a leave request was recorded (the binding stays: ids are not reused)
@@ -43,6 +44,7 @@ class Binding:
     left: str | None = None
     excluded: str | None = None
     cleared: str | None = None
+    account_id: int | None = None  # None in bindings recorded before it was kept: the login is compared then
 
     @property
     def active(self) -> bool:
@@ -81,6 +83,7 @@ def _binding(household_id: str, value: object) -> Binding:
         value.get("left"),
         value.get("excluded"),
         value.get("cleared"),
+        value.get("account_id"),
     )
 
 

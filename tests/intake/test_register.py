@@ -94,6 +94,26 @@ async def test_only_the_bound_account_can_withdraw(world: World) -> None:
     assert "left" not in world.registry()["households"][alice.household_id]
 
 
+async def test_a_login_taken_again_cannot_withdraw_and_a_renamed_account_can(world: World) -> None:
+    alice, bob = world.household("alice"), world.household("bob")
+    await world.join(alice)
+    await world.join(bob)
+    await world.register()
+    bound = world.registry()["households"]
+    assert bound[alice.household_id]["account_id"] == world.github.state.users["alice"].id
+    world.github.add_user("alice")  # alice's account deleted, its login registered by someone else
+    title, body = format_leave_request(alice.household_id, alice.repository)
+    await world.open_issue(world.github.issue_token("alice"), title, body)
+    assert [d.outcome for d in (await world.register()).decisions] == ["leave_not_account"]
+    assert "left" not in world.registry()["households"][alice.household_id]
+    renamed = world.github.state.users.pop("bob")  # bob renames his account: same id, new login
+    renamed.login = "robert"
+    world.github.state.users["robert"] = renamed
+    title, body = format_leave_request(bob.household_id, bob.repository)
+    await world.open_issue(world.github.issue_token("robert"), title, body)
+    assert [d.outcome for d in (await world.register()).decisions] == ["left"]
+
+
 @pytest.mark.parametrize(
     "title_tail, body",
     [
