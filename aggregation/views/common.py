@@ -91,11 +91,15 @@ class Inputs:
         return self._cache[key]
 
     def hours_by_market_day(self, days: int | None) -> pd.DataFrame:
-        """The ``hours`` partial of the last ``days`` days with each row's AEST market day (``day_aest``)."""
-        frame = partials.read(self.cohort_dir, self.window_days(days), "hours", with_day=True)
-        if not frame.empty:
-            frame["day_aest"] = partials.aest_day(frame["day"], frame["hour_aest"])
-        return frame
+        """The ``hours`` partial of the last ``days`` days with each row's AEST market day (``day_aest``); read
+        once per window (the spread's ranges and their judgement share it)."""
+        key = f"market_days:{days}"
+        if key not in self._cache:
+            frame = partials.read(self.cohort_dir, self.window_days(days), "hours", with_day=True)
+            if not frame.empty:
+                frame["day_aest"] = partials.aest_day(frame["day"], frame["hour_aest"])
+            self._cache[key] = frame
+        return self._cache[key]
 
     def households_by_day(self) -> dict[str, set[str]]:
         """Per UTC day, the households with at least one accepted record (one pass over the build state),
@@ -347,15 +351,6 @@ def with_nem(frame: pd.DataFrame) -> pd.DataFrame:
     nem = frame.copy()
     nem["region"] = cohort.NEM
     return pd.concat([nem, frame], ignore_index=True)
-
-
-def region_cells(
-    rows: pd.DataFrame, keys: list[str], basis: suppress.Basis, measure: str, rule: suppress.Rule = suppress.REGION_RULE
-) -> pd.DataFrame:
-    """Cells of ``keys`` (``region`` among them) from per-household rows holding NEM as a region, with
-    households and suppression from ``suppress.publish``: the regions of a cell's other keys add up
-    to its NEM cell."""
-    return suppress.publish(rows, keys, rule, basis, measure, child="region", parent=cohort.NEM)
 
 
 def hour_cells(

@@ -32,6 +32,17 @@ async def run(world: World, work: Path, **options: Any) -> Any:
     return await asyncio.to_thread(ingest, world.github.url, world.maintainer, registry, work, **options)
 
 
+def push_tree_changes(world: World, login: str, changes: dict[str, tuple[str, str, str]]) -> None:
+    """One commit on the household's main applying raw tree entries (path: (mode, type, object id)): names
+    and trees the contents API could not write."""
+    git = world.github.repo(login, DATA_REPO).git
+    head = git.branch_head("main")
+    assert head is not None
+    who = Person(login, f"{login}@example.invalid", "2026-07-15T00:00:00Z")
+    commit = git.commit_tree(git.apply_changes(git.read_commit(head).tree, changes), [head], "tree", who, who)
+    assert git.update_branch("main", commit, head)
+
+
 def statuses(report: Any) -> dict[str, str]:
     return {o.household_id: o.status for o in report.outcomes}
 
@@ -92,10 +103,7 @@ async def test_a_lost_cache_only_costs_a_refetch(world: World, tmp_path: Path) -
 async def test_hostile_contents_are_skipped_with_reasons(world: World, tmp_path: Path) -> None:
     alice, bob = world.household("alice"), world.household("bob")
     await registered(world, alice, bob)
-    repo = world.github.repo("alice", DATA_REPO)
-    git = repo.git
-    head = git.branch_head("main")
-    assert head is not None
+    git = world.github.repo("alice", DATA_REPO).git
     big = tmp_path / "big"
     with big.open("wb") as handle:  # sparse, 64 MB: over the cap like 1 GB (that one by size: next test)
         handle.truncate(64 * 1024 * 1024)
@@ -106,9 +114,7 @@ async def test_hostile_contents_are_skipped_with_reasons(world: World, tmp_path:
         "raw/2026/07/03.jsonl": ("160000", "commit", "1" * 40),
         "raw/2026/07/04.jsonl": ("100644", "blob", git.write_blob(LFS)),
     }
-    who = Person("alice", "alice@example.invalid", "2026-07-14T00:00:00Z")
-    commit = git.commit_tree(git.apply_changes(git.read_commit(head).tree, changes), [head], "hostile", who, who)
-    assert git.update_branch("main", commit, head)
+    push_tree_changes(world, "alice", changes)
     world.github.clear_log()
     report = await run(world, tmp_path / "work")
     by_id = {o.household_id: o for o in report.outcomes}
@@ -236,18 +242,17 @@ async def test_odd_file_names_neither_fail_the_household_nor_reach_the_log_raw(w
     alice = world.household("alice")
     await registered(world, alice)
     git = world.github.repo("alice", DATA_REPO).git
-    head = git.branch_head("main")
-    assert head is not None
     blob = git.write_blob(b"x\n")
     docs = git.git("mktree", "-z", stdin=b"100644 blob " + blob.encode() + b"\t\xff\xfe.txt\0").decode().strip()
-    changes = {
-        "docs": ("040000", "tree", docs),
-        "raw/2026/07/x\n::error title=forged::from a file name.jsonl": ("100644", "blob", blob),
-        "raw/2026/07/15.jsonl": ("100644", "blob", git.write_blob(day_line(alice.household_id, 5))),
-    }
-    who = Person("alice", "alice@example.invalid", "2026-07-15T00:00:00Z")
-    commit = git.commit_tree(git.apply_changes(git.read_commit(head).tree, changes), [head], "odd", who, who)
-    assert git.update_branch("main", commit, head)
+    push_tree_changes(
+        world,
+        "alice",
+        {
+            "docs": ("040000", "tree", docs),
+            "raw/2026/07/x\n::error title=forged::from a file name.jsonl": ("100644", "blob", blob),
+            "raw/2026/07/15.jsonl": ("100644", "blob", git.write_blob(day_line(alice.household_id, 5))),
+        },
+    )
     work = tmp_path / "work"
     [outcome] = (await run(world, work)).outcomes
     assert outcome.status == "updated", outcome.reason
@@ -260,14 +265,10 @@ async def test_a_hundred_thousand_stray_files_are_one_line_in_the_log(world: Wor
     alice = world.household("alice")
     await registered(world, alice)
     git = world.github.repo("alice", DATA_REPO).git
-    head = git.branch_head("main")
-    assert head is not None
     blob = git.write_blob(b"x\n")
     names = b"".join(b"100644 blob %s\t%06d.txt\0" % (blob.encode(), n) for n in range(100_000))
     stray = git.git("mktree", "-z", stdin=names).decode().strip()
-    who = Person("alice", "alice@example.invalid", "2026-07-15T00:00:00Z")
-    tree = git.apply_changes(git.read_commit(head).tree, {"raw/stray": ("040000", "tree", stray)})
-    assert git.update_branch("main", git.commit_tree(tree, [head], "stray", who, who), head)
+    push_tree_changes(world, "alice", {"raw/stray": ("040000", "tree", stray)})
     [outcome] = (await run(world, tmp_path / "work")).outcomes
     assert outcome.status == "updated" and len(outcome.skipped) == 100_000
     lines = outcome.line().splitlines()
